@@ -1,0 +1,72 @@
+package routes.ingest;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads syslog over UDP (RFC 5426): one message per datagram, trailing newline or NUL removed, cut at the size
+ * limit. Datagrams taken in one read loop are handed on together as one {@code List<RawLog>}.
+ */
+public final class SyslogDatagramDecoder extends ChannelInboundHandlerAdapter {
+
+    private final int maxFrame;
+    private final int maxBatch;
+    private List<RawLog> batch = new ArrayList<>();
+    private byte[] scratch = new byte[2048];
+
+    public SyslogDatagramDecoder(int maxFrame, int maxBatch) {
+        this.maxFrame = maxFrame;
+        this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket packet)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            ByteBuf content = packet.content();
+            int length = content.readableBytes();
+            if (scratch.length < length) {
+                scratch = new byte[Math.max(length, scratch.length * 2)];
+            }
+            content.readBytes(scratch, 0, length);
+            int len = length;
+            while (len > 0 && (scratch[len - 1] == '\n' || scratch[len - 1] == '\r' || scratch[len - 1] == 0)) {
+                len--;
+            }
+            if (len > 0) {
+                boolean truncated = len > maxFrame;
+                String text = Utf8Text.decode(scratch, 0, Math.min(len, maxFrame));
+                batch.add(new RawLog(text, null, Instant.now(), "udp",
+                        SyslogFrameDecoder.address(packet.sender()), truncated));
+            }
+        } finally {
+            packet.release();
+        }
+        if (batch.size() >= maxBatch) {
+            flush(ctx);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush(ctx);
+        ctx.fireChannelReadComplete();
+    }
+
+    private void flush(ChannelHandlerContext ctx) {
+        if (!batch.isEmpty()) {
+            List<RawLog> out = batch;
+            batch = new ArrayList<>();
+            ctx.fireChannelRead(out);
+        }
+    }
+}

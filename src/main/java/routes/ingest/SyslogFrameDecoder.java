@@ -1,0 +1,237 @@
+package routes.ingest;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Frames syslog over TCP (RFC 6587). Each frame is read either as octet-counted ({@code 123 <34>1 ...}: digits, a
+ * space, then a message starting with {@code <}) or as newline-terminated, decided frame by frame, so one port
+ * takes both kinds of sender. Frames longer than the limit are cut and flagged. Frames read from one socket read
+ * are handed on together as one {@code List<RawLog>}, so a busy connection costs one exchange per read, not per
+ * line. One instance per connection.
+ */
+public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
+
+    private static final int MAX_LENGTH_DIGITS = 9;
+
+    private final int maxFrame;
+    private final int maxBatch;
+    private byte[] buffer = new byte[8192];
+    private int start;
+    private int end;
+    /** Bytes still to skip of a frame that was cut at the limit; -1 means skip to the next newline. */
+    private long skipping;
+    private List<RawLog> batch = new ArrayList<>();
+    private String origin;
+
+    public SyslogFrameDecoder(int maxFrame, int maxBatch) {
+        this.maxFrame = maxFrame;
+        this.maxBatch = maxBatch;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        origin = address(ctx.channel().remoteAddress());
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in)) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            append(in);
+        } finally {
+            in.release();
+        }
+        Instant received = Instant.now();
+        while (decodeOne(received)) {
+            if (batch.size() >= maxBatch) {
+                flush(ctx);
+            }
+        }
+        compact();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        flush(ctx);
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        // A last message without its final newline is still a message.
+        if (end > start && skipping == 0) {
+            boolean truncated = end - start > maxFrame;
+            add(start, Math.min(end - start, maxFrame), truncated, Instant.now());
+            start = end;
+        }
+        flush(ctx);
+        super.channelInactive(ctx);
+    }
+
+    private void flush(ChannelHandlerContext ctx) {
+        if (!batch.isEmpty()) {
+            List<RawLog> out = batch;
+            batch = new ArrayList<>(Math.min(out.size() * 2, maxBatch));
+            ctx.fireChannelRead(out);
+        }
+    }
+
+    /** Reads one frame from the buffer if a whole one is there; false when more bytes are needed. */
+    private boolean decodeOne(Instant received) {
+        if (skipping != 0) {
+            return skip();
+        }
+        while (start < end && (buffer[start] == '\n' || buffer[start] == '\r' || buffer[start] == 0)) {
+            start++;
+        }
+        if (start >= end) {
+            return false;
+        }
+        if (isDigit(buffer[start])) {
+            int i = start;
+            while (i < end && i - start <= MAX_LENGTH_DIGITS && isDigit(buffer[i])) {
+                i++;
+            }
+            if (i == end && i - start <= MAX_LENGTH_DIGITS) {
+                return false;
+            }
+            if (i + 1 < end && buffer[i] == ' ' && buffer[i + 1] == '<' && i - start <= MAX_LENGTH_DIGITS) {
+                return octetCounted(i, received);
+            }
+            if (i + 1 == end && buffer[i] == ' ') {
+                return false;
+            }
+        }
+        return newlineTerminated(received);
+    }
+
+    private boolean octetCounted(int space, Instant received) {
+        long length = 0;
+        for (int i = start; i < space; i++) {
+            length = length * 10 + (buffer[i] - '0');
+        }
+        int body = space + 1;
+        if (length <= maxFrame) {
+            if (end - body < length) {
+                return false;
+            }
+            add(body, (int) length, false, received);
+            start = body + (int) length;
+            return true;
+        }
+        if (end - body < maxFrame) {
+            return false;
+        }
+        add(body, maxFrame, true, received);
+        start = body + maxFrame;
+        skipping = length - maxFrame;
+        return true;
+    }
+
+    private boolean newlineTerminated(Instant received) {
+        for (int i = start; i < end; i++) {
+            if (buffer[i] == '\n') {
+                int length = i - start;
+                if (length > maxFrame) {
+                    add(start, maxFrame, true, received);
+                } else {
+                    add(start, length, false, received);
+                }
+                start = i + 1;
+                return true;
+            }
+        }
+        if (end - start > maxFrame) {
+            add(start, maxFrame, true, received);
+            start += maxFrame;
+            skipping = -1;
+            return true;
+        }
+        return false;
+    }
+
+    private boolean skip() {
+        if (skipping > 0) {
+            long available = end - start;
+            long skipped = Math.min(available, skipping);
+            start += (int) skipped;
+            skipping -= skipped;
+            return skipping == 0 && start < end;
+        }
+        for (int i = start; i < end; i++) {
+            if (buffer[i] == '\n') {
+                start = i + 1;
+                skipping = 0;
+                return start < end;
+            }
+        }
+        start = end;
+        return false;
+    }
+
+    private void add(int offset, int length, boolean truncated, Instant received) {
+        int len = length;
+        while (len > 0 && (buffer[offset + len - 1] == '\r' || buffer[offset + len - 1] == 0)) {
+            len--;
+        }
+        String text = Utf8Text.decode(buffer, offset, len);
+        batch.add(new RawLog(text, null, received, "tcp", origin, truncated));
+    }
+
+    private void append(ByteBuf in) {
+        int readable = in.readableBytes();
+        if (end + readable > buffer.length) {
+            compact();
+            if (end + readable > buffer.length) {
+                int size = buffer.length;
+                while (size < end + readable) {
+                    size *= 2;
+                }
+                byte[] bigger = new byte[size];
+                System.arraycopy(buffer, 0, bigger, 0, end);
+                buffer = bigger;
+            }
+        }
+        in.readBytes(buffer, end, readable);
+        end += readable;
+    }
+
+    private void compact() {
+        if (start == end) {
+            start = 0;
+            end = 0;
+        } else if (start > 0) {
+            System.arraycopy(buffer, start, buffer, 0, end - start);
+            end -= start;
+            start = 0;
+        }
+        // Give back a buffer grown for one huge frame once it is no longer needed.
+        if (end == 0 && buffer.length > 4 * Math.max(8192, maxFrame)) {
+            buffer = new byte[8192];
+        }
+    }
+
+    private static boolean isDigit(byte b) {
+        return b >= '0' && b <= '9';
+    }
+
+    static String address(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            String host = inet.getAddress().getHostAddress();
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
+    }
+}

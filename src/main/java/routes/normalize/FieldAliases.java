@@ -1,0 +1,76 @@
+package routes.normalize;
+
+import java.util.Locale;
+import java.util.Map;
+
+import static java.util.Map.entry;
+
+/**
+ * Common vendor names for fields in key=value and JSON logs, mapped to ECS, and the rule for keeping the rest:
+ * a key that is an ECS name stays, a key that would clash with an ECS field set goes under {@code labels.}.
+ */
+public final class FieldAliases {
+
+    private static final Map<String, String> ALIASES = Map.ofEntries(
+            entry("src", "source.address"), entry("src_ip", "source.address"), entry("srcip", "source.address"),
+            entry("source_ip", "source.address"), entry("client_ip", "source.address"),
+            entry("clientip", "source.address"), entry("remote_addr", "source.address"),
+            entry("dst", "destination.address"), entry("dst_ip", "destination.address"),
+            entry("dstip", "destination.address"), entry("dest_ip", "destination.address"),
+            entry("destination_ip", "destination.address"),
+            entry("spt", "source.port"), entry("sport", "source.port"), entry("src_port", "source.port"),
+            entry("srcport", "source.port"), entry("source_port", "source.port"),
+            entry("dpt", "destination.port"), entry("dport", "destination.port"),
+            entry("dst_port", "destination.port"), entry("dstport", "destination.port"),
+            entry("dest_port", "destination.port"), entry("destination_port", "destination.port"),
+            entry("user", "user.name"), entry("username", "user.name"), entry("usr", "user.name"),
+            entry("user_name", "user.name"), entry("suser", "user.name"), entry("login", "user.name"),
+            entry("action", "event.action"), entry("act", "event.action"),
+            entry("proto", "network.transport"), entry("protocol", "network.transport"),
+            entry("msg", "message"), entry("hostname", "host.name"), entry("host", "host.name"),
+            entry("method", "http.request.method"), entry("url", "url.original"), entry("uri", "url.original"),
+            entry("status", "http.response.status_code"), entry("status_code", "http.response.status_code"),
+            entry("user_agent", "user_agent.original"), entry("useragent", "user_agent.original"),
+            entry("referer", "http.request.referrer"), entry("referrer", "http.request.referrer"),
+            entry("bytes", "http.response.body.bytes"), entry("sentbyte", "source.bytes"),
+            entry("rcvdbyte", "destination.bytes"), entry("level", "log.level"), entry("severity", "log.level"),
+            entry("pid", "process.pid"), entry("program", "process.name"), entry("outcome", "event.outcome"),
+            entry("time", "@timestamp"), entry("timestamp", "@timestamp"), entry("ts", "@timestamp"),
+            entry("datetime", "@timestamp"), entry("logid", "event.code"));
+
+    private FieldAliases() {
+    }
+
+    /** Sets a key read from a log under its ECS name, or keeps it as a custom field or label. */
+    public static void put(Event.Builder event, String key, Object value) {
+        if (value == null || value.toString().isEmpty()) {
+            return;
+        }
+        String field = ALIASES.get(key.toLowerCase(Locale.ROOT));
+        if (field == null) {
+            field = EcsSchema.declaredType(key) != null ? key
+                    : EcsSchema.clashes(key) ? "labels." + key : key;
+        }
+        switch (field) {
+            case "source.address", "destination.address" ->
+                    Parser.putAddress(event, field.substring(0, field.indexOf('.')), value.toString());
+            case "source.port", "destination.port" ->
+                    Parser.putPort(event, field.substring(0, field.indexOf('.')), value.toString());
+            case "@timestamp" -> {
+                Object time = value instanceof Number n && n.longValue() < 100_000_000_000L
+                        ? java.time.Instant.ofEpochSecond(n.longValue()) : value;
+                if (!event.put(field, time)) {
+                    event.put("labels." + key, value.toString());
+                }
+            }
+            case "network.transport", "http.request.method" -> event.put(field,
+                    field.equals("network.transport") ? value.toString().toLowerCase(Locale.ROOT)
+                            : value.toString().toUpperCase(Locale.ROOT));
+            default -> {
+                if (!event.put(field, value)) {
+                    event.put("labels." + key, value.toString());
+                }
+            }
+        }
+    }
+}

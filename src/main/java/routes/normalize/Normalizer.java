@@ -1,0 +1,245 @@
+package routes.normalize;
+
+import routes.ingest.RawLog;
+import routes.normalize.JsonLineParser.JsonRecords;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns raw records into ECS events: splits the syslog envelope, picks a parser by program name and then by
+ * content, and records where the line came from. Never throws for bad input: a line that breaks the grammar it
+ * claims is kept as an event tagged {@code malformed} with the reason in {@code error.message}.
+ */
+public final class Normalizer {
+
+    /** The tag on events whose line could not be read as the format it claims. */
+    public static final String MALFORMED = "malformed";
+
+    private final SyslogParser syslog;
+    private final SshdParser sshd = new SshdParser();
+    private final PamParser pam = new PamParser();
+    private final SudoParser sudo = new SudoParser();
+    private final SuParser su = new SuParser();
+    private final FirewallParser firewall = new FirewallParser();
+    private final AccessLogParser access = new AccessLogParser();
+    private final ErrorLogParser errors;
+    private final CefParser cef;
+    private final JsonLineParser json = new JsonLineParser();
+    private final KeyValueParser keyValues = new KeyValueParser();
+
+    /** @param zone the zone for times that carry none (RFC 3164, Apache and nginx error logs) */
+    public Normalizer(ZoneId zone) {
+        this.syslog = new SyslogParser(zone);
+        this.errors = new ErrorLogParser(zone);
+        this.cef = new CefParser(zone);
+    }
+
+    /** Normalizes a batch; blank lines are skipped, every other record gives one event. */
+    public List<Event> normalize(List<RawLog> batch) {
+        List<Event> events = new ArrayList<>(batch.size());
+        for (RawLog raw : batch) {
+            Event event = normalize(raw);
+            if (event != null) {
+                events.add(event);
+            }
+        }
+        return events;
+    }
+
+    /** Normalizes one record; null for a blank line. */
+    public Event normalize(RawLog raw) {
+        Event.Builder event = Event.builder();
+        if (raw.structured() != null) {
+            structured(raw, event);
+        } else {
+            String line = trimLine(raw.text());
+            if (line.isEmpty()) {
+                return null;
+            }
+            line(line, raw, event);
+        }
+        provenance(raw, event);
+        return event.build();
+    }
+
+    private void structured(RawLog raw, Event.Builder event) {
+        Map<String, Object> record = raw.structured();
+        Object message = record.get("message");
+        boolean onlyMessage = message instanceof String && record.keySet().stream()
+                .allMatch(key -> key.equals("message") || !EcsSchema.clashes(key) && EcsSchema.declaredType(key) == null
+                        && !key.contains("."));
+        if (message instanceof String text && (onlyMessage || !hasEcsContent(record))) {
+            String line = trimLine(text);
+            if (!line.isEmpty()) {
+                line(line, raw, event);
+            }
+            for (Map.Entry<String, Object> extra : record.entrySet()) {
+                if (!extra.getKey().equals("message") && extra.getValue() != null) {
+                    FieldAliases.put(event, extra.getKey(), extra.getValue());
+                }
+            }
+            return;
+        }
+        JsonRecords.putAll(event, "", record);
+        event.putIfAbsent("event.dataset", "ecs");
+        if (!event.has("event.original")) {
+            event.put("event.original", JsonRecords.toText(record));
+        }
+    }
+
+    private static boolean hasEcsContent(Map<String, Object> record) {
+        return record.keySet().stream().anyMatch(key -> !key.equals("message")
+                && (EcsSchema.declaredType(key) != null || EcsSchema.clashes(key) || key.equals("@timestamp")));
+    }
+
+    private void line(String line, RawLog raw, Event.Builder event) {
+        event.put("event.original", line);
+        SyslogMessage envelope;
+        try {
+            envelope = syslog.parse(line, raw.received());
+        } catch (SyslogParser.SyslogFormatException e) {
+            event.put("message", line);
+            event.put("event.dataset", "syslog");
+            malformed(event, "invalid RFC 5424 syslog: " + e.getMessage());
+            return;
+        }
+        envelope(envelope, event);
+        String message = envelope.message() == null ? "" : envelope.message();
+        event.put("message", message);
+        Parser parser = parse(envelope.appName(), message, event);
+        event.put("event.dataset", parser == null ? (envelope.format().equals("none") ? "log" : "syslog")
+                : parser.dataset());
+    }
+
+    /** Runs the parser for the program, then the content sniffers; returns the one that read it, or null. */
+    private Parser parse(String program, String message, Event.Builder event) {
+        if (program != null) {
+            Parser byProgram = switch (program) {
+                case "sshd", "sshd-session", "sshd-auth" -> sshd;
+                case "sudo" -> sudo;
+                case "su" -> su;
+                case "kernel" -> firewall;
+                case "nginx", "apache", "apache2", "httpd" -> access;
+                default -> null;
+            };
+            if (byProgram != null && byProgram.parse(message, event)) {
+                return byProgram;
+            }
+            if (byProgram == access && errors.parse(message, event)) {
+                return errors;
+            }
+        }
+        if (message.isEmpty()) {
+            return null;
+        }
+        char first = message.charAt(0);
+        if (first == 'p' || first == 'P') {
+            if (pam.parse(message, event)) {
+                return pam;
+            }
+        }
+        if (message.startsWith("CEF:") && cef.parse(message, event)) {
+            return cef;
+        }
+        if (first == '{' && json.parse(message, event)) {
+            return json;
+        }
+        if (message.contains("IN=") && firewall.parse(message, event)) {
+            return firewall;
+        }
+        if (message.indexOf(" [") > 0 && message.indexOf('"') > 0 && access.parse(message, event)) {
+            return access;
+        }
+        if ((first == '[' || Character.isDigit(first)) && errors.parse(message, event)) {
+            return errors;
+        }
+        if (message.indexOf("CEF:") > 0 && cef.parse(message, event)) {
+            return cef;
+        }
+        if (message.indexOf('=') > 0 && keyValues.parse(message, event)) {
+            return keyValues;
+        }
+        return null;
+    }
+
+    private static void envelope(SyslogMessage s, Event.Builder event) {
+        if (s.timestamp() != null) {
+            event.put(EcsSchema.TIMESTAMP, s.timestamp());
+        }
+        if (s.format().equals("none")) {
+            return;
+        }
+        if (s.priority() != null) {
+            event.put("log.syslog.priority", (long) s.priority());
+            event.put("log.syslog.facility.code", (long) s.facility());
+            event.put("log.syslog.facility.name", s.facilityName());
+            event.put("log.syslog.severity.code", (long) s.severity());
+            event.put("log.syslog.severity.name", s.severityName());
+        }
+        event.put("log.syslog.hostname", s.hostname());
+        event.put("host.name", s.hostname());
+        event.put("log.syslog.appname", s.appName());
+        event.put("process.name", s.appName());
+        event.put("log.syslog.procid", s.procId());
+        event.put("process.pid", s.procId());
+        event.put("log.syslog.msgid", s.msgId());
+        if (s.format().equals("rfc5424")) {
+            event.put("log.syslog.version", "1");
+            event.put("log.syslog.structured_data", s.structuredDataText());
+            for (SyslogMessage.SdElement element : s.structuredData()) {
+                for (Map.Entry<String, String> param : element.params()) {
+                    event.put("labels." + element.id() + "." + param.getKey(), param.getValue());
+                }
+            }
+        }
+    }
+
+    private static void provenance(RawLog raw, Event.Builder event) {
+        event.put("event.ingested", raw.received());
+        event.putIfAbsent("event.kind", "event");
+        event.put("input.type", raw.input());
+        if (raw.origin() != null) {
+            switch (raw.input()) {
+                case "udp", "tcp", "http" -> {
+                    event.put("log.source.address", raw.origin());
+                    int colon = raw.origin().lastIndexOf(':');
+                    event.put("observer.ip", colon > 0 ? raw.origin().substring(0, colon) : raw.origin());
+                }
+                case "file" -> event.put("log.file.path", raw.origin());
+                default -> event.put("labels.origin", raw.origin());
+            }
+        }
+        if (raw.truncated()) {
+            event.add("tags", "truncated");
+        }
+        if (!event.has(EcsSchema.TIMESTAMP)) {
+            event.put(EcsSchema.TIMESTAMP, raw.received());
+        }
+    }
+
+    private static void malformed(Event.Builder event, String reason) {
+        event.add("tags", MALFORMED);
+        event.put("error.message", reason);
+    }
+
+    /** Removes line endings, trailing spaces and NULs; leading spaces are kept (they can be part of the data). */
+    static String trimLine(String text) {
+        int end = text.length();
+        while (end > 0) {
+            char ch = text.charAt(end - 1);
+            if (ch == '\n' || ch == '\r' || ch == ' ' || ch == '\t' || ch == '\0') {
+                end--;
+            } else {
+                break;
+            }
+        }
+        int start = 0;
+        if (end > 0 && text.charAt(0) == '\uFEFF') {
+            start = 1;
+        }
+        return start == 0 && end == text.length() ? text : text.substring(start, end);
+    }
+}

@@ -1,0 +1,102 @@
+package routes.normalize;
+
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PAM module messages, whichever program logs them: {@code pam_unix(sshd:auth): authentication failure; ...
+ * rhost=... user=...}, session opened/closed, {@code PAM n more authentication failures}, faillock.
+ */
+public final class PamParser implements Parser {
+
+    private static final Pattern MODULE = Pattern.compile("^(pam_[\\w-]+)\\(([^:()]+):(\\w+)\\): (.*)$");
+    private static final Pattern SESSION = Pattern.compile(
+            "^session (opened|closed) for user (.+?)(?:\\(uid=\\d+\\))?(?: by (.*?)(?:\\(uid=\\d+\\))?)?$");
+    private static final Pattern MORE_FAILURES = Pattern.compile("^PAM (\\d+) more authentication failures?;(.*)$");
+    private static final Pattern LOCKED = Pattern.compile(".*?(?:for user|user) (\\S+).*");
+
+    @Override
+    public String dataset() {
+        return "linux.pam";
+    }
+
+    @Override
+    public boolean parse(String message, Event.Builder event) {
+        if (message.startsWith("PAM ")) {
+            Matcher more = MORE_FAILURES.matcher(message);
+            if (!more.matches()) {
+                return false;
+            }
+            authFailure(KeyValues.parse(more.group(2), 0), event);
+            event.put("event.action", "authentication_failures_repeated");
+            event.put("labels.pam_more_failures", more.group(1));
+            return true;
+        }
+        if (!message.startsWith("pam_")) {
+            return false;
+        }
+        Matcher m = MODULE.matcher(message);
+        if (!m.matches()) {
+            return false;
+        }
+        event.put("labels.pam_module", m.group(1));
+        event.put("labels.pam_service", m.group(2));
+        event.put("labels.pam_type", m.group(3));
+        String text = m.group(4);
+        if (text.startsWith("authentication failure;")) {
+            authFailure(KeyValues.parse(text, "authentication failure;".length()), event);
+            return true;
+        }
+        Matcher session = SESSION.matcher(text);
+        if (session.matches()) {
+            boolean opened = session.group(1).equals("opened");
+            event.add("event.category", "session");
+            event.add("event.type", opened ? "start" : "end");
+            event.put("event.action", opened ? "session_opened" : "session_closed");
+            event.put("event.outcome", "success");
+            event.put("user.name", session.group(2));
+            if (session.group(3) != null && !session.group(3).isEmpty()) {
+                event.put("user.effective.name", session.group(2));
+                event.put("user.name", session.group(3));
+            }
+            return true;
+        }
+        event.add("event.category", "authentication");
+        if (text.startsWith("check pass; user unknown")) {
+            event.put("event.action", "user_unknown");
+            event.put("event.outcome", "failure");
+            event.add("event.type", "info");
+        } else if (text.contains("Consecutive login failures") || text.contains("temporarily locked")
+                || text.contains("account locked")) {
+            event.put("event.action", "account_locked");
+            event.put("event.outcome", "failure");
+            event.add("event.type", "info");
+            Matcher locked = LOCKED.matcher(text);
+            if (locked.matches()) {
+                event.put("user.name", locked.group(1));
+            }
+        } else {
+            event.put("event.action", "pam_" + m.group(3));
+            event.add("event.type", "info");
+        }
+        return true;
+    }
+
+    private static void authFailure(Map<String, String> fields, Event.Builder event) {
+        event.add("event.category", "authentication");
+        event.add("event.type", "info");
+        event.put("event.action", "authentication_failure");
+        event.put("event.outcome", "failure");
+        event.put("user.name", fields.get("user"));
+        Parser.putAddress(event, "source", fields.get("rhost"));
+        if (fields.containsKey("ruser") && !fields.get("ruser").isEmpty()) {
+            event.put("source.user.name", fields.get("ruser"));
+        }
+        if (fields.containsKey("logname") && !fields.get("logname").isEmpty()) {
+            event.put("labels.logname", fields.get("logname"));
+        }
+        event.put("user.id", fields.get("uid"));
+        event.put("labels.tty", fields.get("tty"));
+    }
+}

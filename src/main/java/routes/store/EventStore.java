@@ -1,0 +1,55 @@
+package routes.store;
+
+import routes.normalize.Event;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** Where normalized events are kept and searched: the embedded Lucene index, or Elasticsearch when configured. */
+public interface EventStore {
+
+    /** Adds events; they become searchable within the store's refresh interval. */
+    void index(List<Event> events);
+
+    /** Events matching a query, newest first, a page at a time. */
+    SearchResult search(SearchRequest request);
+
+    /** A count histogram over time and the most frequent values of one field, for the events matching a query. */
+    Stats stats(StatsRequest request);
+
+    /** Deletes events older than the cutoff; returns how many were deleted. */
+    long deleteOlderThan(Instant cutoff);
+
+    /** Makes everything indexed so far searchable now (tests and the replay command). */
+    void refresh();
+
+    /** A query in Lucene syntax over ECS fields; null or blank matches everything. Bounds may be null. */
+    record SearchRequest(String query, Instant from, Instant to, int size, String cursor) {
+    }
+
+    /** @param next the cursor for the following page, or null when this page is the last */
+    record SearchResult(long total, List<Event> events, String next) {
+    }
+
+    /** @param interval bucket width, or null to choose one that gives about 60 buckets */
+    record StatsRequest(String query, Instant from, Instant to, Duration interval, String field, int top) {
+    }
+
+    record Stats(long total, Duration interval, List<Bucket> histogram, String field, List<FieldValue> top) {
+    }
+
+    /** Events in [start, start + interval). */
+    record Bucket(Instant start, long count) {
+    }
+
+    record FieldValue(String value, long count) {
+    }
+
+    /** A query the store cannot parse; the message says why, in the parser's words. */
+    final class InvalidQueryException extends RuntimeException {
+        public InvalidQueryException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,430 @@
+package routes.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.InetAddressPoint;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.SortedNumericDocValuesField;
+import org.apache.lucene.document.SortedSetDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PointValues;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.ControlledRealTimeReopenThread;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.SortedNumericSortField;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.NumericUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import routes.normalize.EcsSchema;
+import routes.normalize.Event;
+import routes.normalize.FieldType;
+import routes.normalize.IpAddress;
+
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The embedded event index: one Lucene document per event, each ECS field indexed by its schema type (IP points,
+ * long points, keywords, analyzed text) with doc values for sorting and statistics, and the whole event stored as
+ * JSON. Near-real-time: a reopen thread makes new events searchable within {@code refresh}. Durable: a commit
+ * every {@code commitInterval} and on close, so a crash loses at most that interval.
+ */
+public final class LuceneEventStore implements EventStore, Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LuceneEventStore.class);
+    static final String ID = "_id";
+    static final String SOURCE = "_source";
+    /** Longer keyword values are indexed by their prefix (Lucene terms are at most 32 KiB); stored whole. */
+    private static final int MAX_KEYWORD_CHARS = 8000;
+    /** Values longer than this get no doc values (they are never a useful "top value"). */
+    private static final int MAX_DOC_VALUE_CHARS = 512;
+    private static final int MAX_BUCKETS = 10_000;
+    private static final Sort NEWEST_FIRST = new Sort(
+            new SortedNumericSortField(EcsSchema.TIMESTAMP, SortField.Type.LONG, true),
+            new SortField(ID, SortField.Type.STRING, true));
+
+    private final Directory directory;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final ControlledRealTimeReopenThread<IndexSearcher> reopener;
+    private final ScheduledExecutorService committer;
+    private final EventQueryParser queries = new EventQueryParser();
+    private final JsonFactory jsonFactory = new JsonFactory();
+    private final ObjectMapper json = new ObjectMapper();
+
+    public LuceneEventStore(Path path, Duration refresh, Duration commitInterval, int ramBufferMb) {
+        try {
+            Files.createDirectories(path);
+            directory = FSDirectory.open(path);
+            IndexWriterConfig config = new IndexWriterConfig(queries.indexAnalyzer())
+                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                    .setRAMBufferSizeMB(ramBufferMb)
+                    .setCommitOnClose(true);
+            writer = new IndexWriter(directory, config);
+            searchers = new SearcherManager(writer, new SearcherFactory());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the event index at " + path, e);
+        }
+        double stale = refresh.toMillis() / 1000.0;
+        reopener = new ControlledRealTimeReopenThread<>(writer, searchers, stale, Math.min(stale, 0.05));
+        reopener.setName("event-index-refresh");
+        reopener.setDaemon(true);
+        reopener.start();
+        committer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("event-index-commit")
+                .daemon(true).factory());
+        committer.scheduleWithFixedDelay(this::commit, commitInterval.toMillis(), commitInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        LOG.info("Event index at {} holds {} events", path, count());
+    }
+
+    // ---- writing ----
+
+    @Override
+    public void index(List<Event> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        List<Document> docs = new ArrayList<>(events.size());
+        for (Event event : events) {
+            docs.add(document(event));
+        }
+        try {
+            writer.addDocuments(docs);
+        } catch (IOException e) {
+            throw new UncheckedIOException("event index write failed", e);
+        } catch (IllegalArgumentException batchFailure) {
+            indexOneByOne(events, docs);
+        }
+    }
+
+    /** A batch with one bad document: add the good ones, report the bad ones. */
+    private void indexOneByOne(List<Event> events, List<Document> docs) {
+        List<EventsRejectedException.Rejected> rejected = new ArrayList<>();
+        for (int i = 0; i < docs.size(); i++) {
+            try {
+                writer.addDocument(docs.get(i));
+            } catch (IOException e) {
+                throw new UncheckedIOException("event index write failed", e);
+            } catch (IllegalArgumentException e) {
+                rejected.add(new EventsRejectedException.Rejected(events.get(i), e.getMessage()));
+            }
+        }
+        throw new EventsRejectedException(rejected);
+    }
+
+    Document document(Event event) {
+        Document doc = new Document();
+        doc.add(new StringField(ID, event.id(), Field.Store.YES));
+        doc.add(new SortedDocValuesField(ID, new BytesRef(event.id())));
+        doc.add(new StoredField(SOURCE, source(event)));
+        for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+            String name = field.getKey();
+            Object value = field.getValue();
+            if (value instanceof List<?> list) {
+                for (Object item : list) {
+                    addField(doc, name, item);
+                }
+            } else {
+                addField(doc, name, value);
+            }
+        }
+        return doc;
+    }
+
+    private static void addField(Document doc, String name, Object value) {
+        FieldType declared = EcsSchema.declaredType(name);
+        FieldType type = declared == null ? FieldType.KEYWORD : declared;
+        switch (type) {
+            case TEXT -> doc.add(new TextField(name, value.toString(), Field.Store.NO));
+            case IP -> {
+                InetAddress address = IpAddress.parse(value.toString());
+                if (address != null) {
+                    doc.add(new InetAddressPoint(name, address));
+                    doc.add(new SortedSetDocValuesField(name, new BytesRef(value.toString())));
+                }
+            }
+            case LONG, DATE -> {
+                long number = value instanceof Instant instant ? instant.toEpochMilli() : ((Number) value).longValue();
+                doc.add(new LongPoint(name, number));
+                doc.add(new SortedNumericDocValuesField(name, number));
+            }
+            case KEYWORD -> {
+                String text = value.toString();
+                doc.add(new StringField(name, text.length() > MAX_KEYWORD_CHARS
+                        ? text.substring(0, MAX_KEYWORD_CHARS) : text, Field.Store.NO));
+                if (text.length() <= MAX_DOC_VALUE_CHARS) {
+                    doc.add(new SortedSetDocValuesField(name, new BytesRef(text)));
+                }
+            }
+        }
+    }
+
+    /** The event's fields as compact JSON, dates as ISO-8601. */
+    private byte[] source(Event event) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        try (JsonGenerator gen = jsonFactory.createGenerator(out)) {
+            gen.writeStartObject();
+            for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+                gen.writeFieldName(field.getKey());
+                Object value = field.getValue();
+                if (value instanceof Long l) {
+                    gen.writeNumber(l);
+                } else if (value instanceof Boolean b) {
+                    gen.writeBoolean(b);
+                } else if (value instanceof List<?> list) {
+                    gen.writeStartArray();
+                    for (Object item : list) {
+                        gen.writeString(item.toString());
+                    }
+                    gen.writeEndArray();
+                } else {
+                    gen.writeString(value.toString());
+                }
+            }
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private void commit() {
+        try {
+            if (writer.isOpen() && writer.hasUncommittedChanges()) {
+                writer.commit();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Event index commit failed; will retry", e);
+        }
+    }
+
+    @Override
+    public void refresh() {
+        try {
+            searchers.maybeRefreshBlocking();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public long deleteOlderThan(Instant cutoff) {
+        Query old = LongPoint.newRangeQuery(EcsSchema.TIMESTAMP, Long.MIN_VALUE, cutoff.toEpochMilli() - 1);
+        try {
+            refresh();
+            long count = withSearcher(searcher -> (long) searcher.count(old));
+            if (count > 0) {
+                writer.deleteDocuments(old);
+                writer.commit();
+                refresh();
+            }
+            return count;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Events in the index, as of the last refresh. */
+    public long count() {
+        return withSearcher(searcher -> (long) searcher.count(new MatchAllDocsQuery()));
+    }
+
+    // ---- searching ----
+
+    @Override
+    public SearchResult search(SearchRequest request) {
+        Query query = query(request.query(), request.from(), request.to());
+        FieldDoc after = request.cursor() == null || request.cursor().isBlank() ? null : decodeCursor(request.cursor());
+        int size = Math.max(1, request.size());
+        return withSearcher(searcher -> {
+            long total = searcher.count(query);
+            TopFieldDocs top = searcher.searchAfter(after, query, size, NEWEST_FIRST, false);
+            StoredFields stored = searcher.storedFields();
+            List<Event> events = new ArrayList<>(top.scoreDocs.length);
+            for (ScoreDoc hit : top.scoreDocs) {
+                events.add(restore(stored, hit.doc));
+            }
+            String next = null;
+            if (top.scoreDocs.length == size) {
+                FieldDoc last = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
+                next = encodeCursor(last);
+            }
+            return new SearchResult(total, events, next);
+        });
+    }
+
+    private Event restore(StoredFields stored, int doc) throws IOException {
+        Document document = stored.document(doc, Set.of(ID, SOURCE));
+        BytesRef source = document.getBinaryValue(SOURCE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = json.readValue(source.bytes, source.offset, source.length, Map.class);
+        return Event.restore(document.get(ID), fields);
+    }
+
+    Query query(String text, Instant from, Instant to) {
+        Query parsed = text == null || text.isBlank() || text.equals("*") ? new MatchAllDocsQuery()
+                : queries.parse(text);
+        if (from == null && to == null) {
+            return parsed;
+        }
+        long low = from == null ? Long.MIN_VALUE : from.toEpochMilli();
+        long high = to == null ? Long.MAX_VALUE : to.toEpochMilli();
+        return new BooleanQuery.Builder()
+                .add(parsed, BooleanClause.Occur.MUST)
+                .add(LongPoint.newRangeQuery(EcsSchema.TIMESTAMP, low, high), BooleanClause.Occur.FILTER)
+                .build();
+    }
+
+    private static String encodeCursor(FieldDoc last) {
+        long timestamp = (Long) last.fields[0];
+        String id = ((BytesRef) last.fields[1]).utf8ToString();
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((timestamp + "|" + id).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FieldDoc decodeCursor(String cursor) {
+        try {
+            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            int bar = text.indexOf('|');
+            long timestamp = Long.parseLong(text.substring(0, bar));
+            return new FieldDoc(Integer.MAX_VALUE, Float.NaN,
+                    new Object[]{timestamp, new BytesRef(text.substring(bar + 1))});
+        } catch (RuntimeException e) {
+            throw new InvalidQueryException("invalid cursor: use the 'next' value of the previous page", e);
+        }
+    }
+
+    // ---- statistics ----
+
+    @Override
+    public Stats stats(StatsRequest request) {
+        Query query = query(request.query(), request.from(), request.to());
+        return withSearcher(searcher -> {
+            Instant from = request.from();
+            Instant to = request.to();
+            if (from == null || to == null) {
+                long[] range = timestampRange(searcher);
+                from = from != null ? from : range == null ? Instant.now() : Instant.ofEpochMilli(range[0]);
+                to = to != null ? to : range == null ? Instant.now() : Instant.ofEpochMilli(range[1]);
+            }
+            Duration interval = request.interval() != null ? request.interval() : niceInterval(from, to);
+            long width = Math.max(1, interval.toMillis());
+            long first = Math.floorDiv(from.toEpochMilli(), width) * width;
+            long buckets = Math.floorDiv(to.toEpochMilli() - first, width) + 1;
+            if (buckets > MAX_BUCKETS || buckets < 1) {
+                throw new InvalidQueryException("interval " + interval + " gives " + buckets
+                        + " buckets between from and to; the most is " + MAX_BUCKETS, null);
+            }
+            FieldType fieldType = request.field() == null ? null : indexedType(request.field());
+            StatsCollector.Result result = searcher.search(query, new StatsCollector.Manager(first, width,
+                    (int) buckets, request.field(), fieldType));
+            List<Bucket> histogram = new ArrayList<>((int) buckets);
+            for (int i = 0; i < buckets; i++) {
+                histogram.add(new Bucket(Instant.ofEpochMilli(first + i * width), result.histogram()[i]));
+            }
+            return new Stats(result.total(), interval, histogram, request.field(),
+                    result.top(Math.max(1, request.top())));
+        });
+    }
+
+    private static FieldType indexedType(String field) {
+        FieldType declared = EcsSchema.declaredType(field);
+        return declared == null ? FieldType.KEYWORD : declared;
+    }
+
+    private static long[] timestampRange(IndexSearcher searcher) throws IOException {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+            PointValues points = leaf.reader().getPointValues(EcsSchema.TIMESTAMP);
+            if (points != null && points.size() > 0) {
+                min = Math.min(min, NumericUtils.sortableBytesToLong(points.getMinPackedValue(), 0));
+                max = Math.max(max, NumericUtils.sortableBytesToLong(points.getMaxPackedValue(), 0));
+            }
+        }
+        return min == Long.MAX_VALUE ? null : new long[]{min, max};
+    }
+
+    private static final Duration[] INTERVALS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
+            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
+            Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
+            Duration.ofHours(12), Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30)};
+
+    /** The smallest round interval that divides the range into at most 60 buckets. */
+    static Duration niceInterval(Instant from, Instant to) {
+        long span = Math.max(1, to.toEpochMilli() - from.toEpochMilli());
+        for (Duration interval : INTERVALS) {
+            if (span / interval.toMillis() <= 60) {
+                return interval;
+            }
+        }
+        return Duration.ofMillis(Math.ceilDiv(span, 60));
+    }
+
+    private <T> T withSearcher(SearchWork<T> work) {
+        try {
+            IndexSearcher searcher = searchers.acquire();
+            try {
+                return work.run(searcher);
+            } finally {
+                searchers.release(searcher);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("event index read failed", e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SearchWork<T> {
+        T run(IndexSearcher searcher) throws IOException;
+    }
+
+    @Override
+    public void close() throws IOException {
+        reopener.close();
+        committer.shutdownNow();
+        searchers.close();
+        writer.close();
+        directory.close();
+        LOG.info("Event index closed");
+    }
+}
