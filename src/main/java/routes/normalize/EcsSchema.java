@@ -55,7 +55,6 @@ public final class EcsSchema {
             entry("log.syslog.procid", KEYWORD),
             entry("log.syslog.msgid", KEYWORD),
             entry("log.syslog.version", KEYWORD),
-            entry("log.syslog.structured_data", KEYWORD),
             entry("observer.ip", IP),
             entry("observer.hostname", KEYWORD),
             entry("observer.vendor", KEYWORD),

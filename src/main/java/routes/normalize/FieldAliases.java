@@ -41,15 +41,23 @@ public final class FieldAliases {
     private FieldAliases() {
     }
 
-    /** Sets a key read from a log under its ECS name, or keeps it as a custom field or label. */
+    /** Sets a key read from a structured (JSON) log under its ECS name, or keeps it as a custom field. */
     public static void put(Event.Builder event, String key, Object value) {
+        put(event, key, value, false);
+    }
+
+    /**
+     * Sets a key read from a log under its ECS name; any other key becomes {@code labels.<key>} when
+     * {@code unknownAsLabel} (vendor key=value logs), else a custom field unless it clashes with ECS.
+     */
+    public static void put(Event.Builder event, String key, Object value, boolean unknownAsLabel) {
         if (value == null || value.toString().isEmpty()) {
             return;
         }
         String field = ALIASES.get(key.toLowerCase(Locale.ROOT));
         if (field == null) {
             field = EcsSchema.declaredType(key) != null ? key
-                    : EcsSchema.clashes(key) ? "labels." + key : key;
+                    : unknownAsLabel || EcsSchema.clashes(key) ? "labels." + key : key;
         }
         switch (field) {
             case "source.address", "destination.address" ->

@@ -25,7 +25,7 @@ public final class KeyValueParser implements Parser {
         } else if (date != null) {
             pairs.put("date", date);
         }
-        pairs.forEach((key, value) -> FieldAliases.put(event, key, value));
+        pairs.forEach((key, value) -> FieldAliases.put(event, key, value, true));
         return true;
     }
 }

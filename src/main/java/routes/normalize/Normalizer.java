@@ -41,7 +41,7 @@ public final class Normalizer {
     public List<Event> normalize(List<RawLog> batch) {
         List<Event> events = new ArrayList<>(batch.size());
         for (RawLog raw : batch) {
-            Event event = normalize(raw);
+            Event event = normalizeRecord(raw);
             if (event != null) {
                 events.add(event);
             }
@@ -50,7 +50,7 @@ public final class Normalizer {
     }
 
     /** Normalizes one record; null for a blank line. */
-    public Event normalize(RawLog raw) {
+    public Event normalizeRecord(RawLog raw) {
         Event.Builder event = Event.builder();
         if (raw.structured() != null) {
             structured(raw, event);
@@ -188,10 +188,13 @@ public final class Normalizer {
         event.put("log.syslog.msgid", s.msgId());
         if (s.format().equals("rfc5424")) {
             event.put("log.syslog.version", "1");
-            event.put("log.syslog.structured_data", s.structuredDataText());
+            // ECS keeps structured data as log.syslog.structured_data.<SD-ID>.<PARAM-NAME>
             for (SyslogMessage.SdElement element : s.structuredData()) {
                 for (Map.Entry<String, String> param : element.params()) {
-                    event.put("labels." + element.id() + "." + param.getKey(), param.getValue());
+                    String field = "log.syslog.structured_data." + element.id() + "." + param.getKey();
+                    if (!event.putIfAbsent(field, param.getValue()) && event.get(field) != null) {
+                        event.add(field, param.getValue());
+                    }
                 }
             }
         }

@@ -62,13 +62,20 @@ public final class SshdParser implements Parser {
     @Override
     public boolean parse(String message, Event.Builder event) {
         String text = message;
+        String level = null;
         if (text.startsWith("error: ") || text.startsWith("fatal: ")) {
-            event.put("log.level", text.substring(0, 5));
+            level = text.substring(0, 5);
             text = text.substring(7);
         }
-        if (text.startsWith("pam_") || text.startsWith("PAM ")) {
-            return pam.parse(text, event);
+        boolean parsed = text.startsWith("pam_") || text.startsWith("PAM ") ? pam.parse(text, event)
+                : parseText(text, event);
+        if (parsed && level != null) {
+            event.put("log.level", level);
         }
+        return parsed;
+    }
+
+    private boolean parseText(String text, Event.Builder event) {
         Matcher m;
         switch (text.isEmpty() ? ' ' : text.charAt(0)) {
             case 'A' -> {

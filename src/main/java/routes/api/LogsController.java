@@ -1,0 +1,144 @@
+package routes.api;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import routes.normalize.Event;
+import routes.store.EventStore;
+import routes.store.TimeBounds;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Event search: {@code GET /api/v1/logs} (newest first, paged by cursor) and {@code GET /api/v1/logs/stats}. */
+@RestController
+@RequestMapping("/api/v1/logs")
+public class LogsController {
+
+    static final int MAX_PAGE = 1000;
+
+    private final EventStore events;
+
+    public LogsController(EventStore events) {
+        this.events = events;
+    }
+
+    /**
+     * @param q      Lucene query syntax over ECS fields; empty matches everything
+     * @param from   earliest {@code @timestamp} (ISO-8601, epoch millis or {@code now-1h}); none: all time
+     * @param to     latest {@code @timestamp}; none: all time
+     * @param size   events per page (1 to 1000)
+     * @param cursor the {@code next} value of the previous page
+     */
+    @GetMapping
+    public Map<String, Object> search(@RequestParam(required = false) String q,
+                                      @RequestParam(required = false) String from,
+                                      @RequestParam(required = false) String to,
+                                      @RequestParam(defaultValue = "50") int size,
+                                      @RequestParam(required = false) String cursor) {
+        if (size < 1 || size > MAX_PAGE) {
+            throw new BadRequest("size must be between 1 and " + MAX_PAGE);
+        }
+        EventStore.SearchResult result = events.search(new EventStore.SearchRequest(q, bound("from", from, false),
+                bound("to", to, true), size, cursor));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("total", result.total());
+        answer.put("events", result.events().stream().map(LogsController::json).toList());
+        answer.put("next", result.next());
+        return answer;
+    }
+
+    /**
+     * @param interval bucket width ({@code 1m}, {@code 1h}, {@code PT5M}); none: about 60 buckets
+     * @param field    field whose most frequent values to count
+     * @param top      how many of those values
+     */
+    @GetMapping("/stats")
+    public Map<String, Object> stats(@RequestParam(required = false) String q,
+                                     @RequestParam(required = false) String from,
+                                     @RequestParam(required = false) String to,
+                                     @RequestParam(required = false) String interval,
+                                     @RequestParam(required = false) String field,
+                                     @RequestParam(defaultValue = "10") int top) {
+        if (top < 1 || top > 1000) {
+            throw new BadRequest("top must be between 1 and 1000");
+        }
+        EventStore.Stats stats = events.stats(new EventStore.StatsRequest(q, bound("from", from, false),
+                bound("to", to, true), duration(interval), field == null || field.isBlank() ? null : field, top));
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("total", stats.total());
+        answer.put("interval", stats.interval().toString());
+        answer.put("histogram", stats.histogram().stream()
+                .map(b -> Map.of("start", b.start().toString(), "count", b.count())).toList());
+        if (stats.field() != null) {
+            answer.put("field", stats.field());
+            answer.put("top", stats.top().stream().map(v -> Map.of("value", v.value(), "count", v.count())).toList());
+        }
+        return answer;
+    }
+
+    @ExceptionHandler({BadRequest.class, EventStore.InvalidQueryException.class})
+    ResponseEntity<Map<String, String>> badRequest(RuntimeException e) {
+        return ResponseEntity.badRequest().body(Map.of("error", e.getMessage()));
+    }
+
+    private static Map<String, Object> json(Event event) {
+        Map<String, Object> nested = event.toNested();
+        Map<String, Object> withId = new LinkedHashMap<>();
+        withId.put("_id", event.id());
+        withId.putAll(nested);
+        return withId;
+    }
+
+    private static Instant bound(String name, String value, boolean endOfDay) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        Instant instant = TimeBounds.parse(value, endOfDay);
+        if (instant == null) {
+            throw new BadRequest("'" + name + "' must be ISO-8601, epoch milliseconds or now-<n><s|m|h|d|w>, not '"
+                    + value + "'");
+        }
+        return instant;
+    }
+
+    static Duration duration(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String t = text.trim();
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                return Duration.parse(t);
+            }
+            long amount = Long.parseLong(t.substring(0, t.length() - 1));
+            Duration duration = switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(amount);
+                case 'm' -> Duration.ofMinutes(amount);
+                case 'h' -> Duration.ofHours(amount);
+                case 'd' -> Duration.ofDays(amount);
+                case 'w' -> Duration.ofDays(7 * amount);
+                default -> null;
+            };
+            if (duration != null && !duration.isNegative() && !duration.isZero()) {
+                return duration;
+            }
+        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException ignored) {
+            // reported below
+        }
+        throw new BadRequest("'interval' must be like 30s, 5m, 1h, 1d or an ISO-8601 duration, not '" + text + "'");
+    }
+
+    /** A request parameter that cannot be used; answered with 400 and the reason. */
+    static final class BadRequest extends RuntimeException {
+        BadRequest(String message) {
+            super(message);
+        }
+    }
+}

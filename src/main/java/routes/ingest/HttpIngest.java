@@ -1,0 +1,137 @@
+package routes.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletRequest;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
+import org.apache.camel.http.common.HttpMessage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /api/ingest_log}: checks the key and the size, reads the records, and answers 202
+ * {@code {"accepted": n}}, or 400 with each rejected record's index and reason (the valid ones are still accepted),
+ * 401 without a valid {@code X-API-Key}, 413 over the size limit, 415 for an unknown content type.
+ */
+public final class HttpIngest {
+
+    /** A request refused as a whole, with the HTTP status that says why. */
+    public static final class Refused extends RuntimeException {
+        private final int status;
+
+        public Refused(int status, String reason) {
+            super(reason);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    static final String REJECTED = "caravan.rejected";
+
+    private final IngestApiKeys keys;
+    private final long maxBody;
+    private final DeadLetters deadLetters;
+    private final ObjectMapper json = new ObjectMapper();
+
+    public HttpIngest(IngestApiKeys keys, long maxBody, DeadLetters deadLetters) {
+        this.keys = keys;
+        this.maxBody = maxBody;
+        this.deadLetters = deadLetters;
+    }
+
+    /** Reads the request into a batch of raw records for {@code seda:raw}; refuses it with a status otherwise. */
+    public List<RawLog> receive(Exchange exchange) throws IOException {
+        var message = exchange.getMessage();
+        if (!keys.accepts(message.getHeader("X-API-Key", String.class))) {
+            throw new Refused(401, "missing or invalid X-API-Key");
+        }
+        Long length = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
+        if (length != null && length > maxBody) {
+            throw new Refused(413, "body of " + length + " bytes is over the limit of " + maxBody + " bytes");
+        }
+        IngestRecords.Layout layout = IngestRecords.layout(message.getHeader(Exchange.CONTENT_TYPE, String.class));
+        if (layout == null) {
+            throw new Refused(415, "Content-Type must be application/json, application/x-ndjson or text/plain");
+        }
+        String payload = readBody(message.getBody(InputStream.class));
+        String origin = clientAddress(exchange);
+        IngestRecords.Result result = IngestRecords.read(payload, layout, "http", origin);
+        for (IngestRecords.Rejection rejection : result.rejected()) {
+            deadLetters.write("ingest-http", "record " + rejection.index() + ": " + rejection.reason(), "http",
+                    origin, excerpt(rejection.record()));
+        }
+        exchange.setProperty(REJECTED, result.rejected());
+        return result.accepted();
+    }
+
+    /** 202 with the count, or 400 listing the rejected records when there were any. */
+    public void respond(Exchange exchange) throws IOException {
+        @SuppressWarnings("unchecked")
+        List<IngestRecords.Rejection> rejected = exchange.getProperty(REJECTED, List.class);
+        List<?> accepted = exchange.getMessage().getBody(List.class);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("accepted", accepted == null ? 0 : accepted.size());
+        int status = 202;
+        if (rejected != null && !rejected.isEmpty()) {
+            status = 400;
+            answer.put("error", rejected.size() + " record(s) rejected; the others were accepted");
+            answer.put("rejected", rejected);
+        }
+        reply(exchange, status, answer);
+    }
+
+    /** The answer to a refused request: its status and reason as JSON. */
+    public void refused(Exchange exchange) throws IOException {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        int status = cause instanceof Refused refused ? refused.status() : 500;
+        String reason = cause == null ? "request failed" : cause.getMessage();
+        reply(exchange, status, Map.of("error", reason));
+    }
+
+    private void reply(Exchange exchange, int status, Map<String, Object> answer) throws IOException {
+        var message = exchange.getMessage();
+        // platform-http would echo every request header (the API key among them) back to the caller.
+        message.removeHeaders("*");
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(json.writeValueAsString(answer));
+    }
+
+    /** Reads at most the limit and one byte more, so a chunked body without Content-Length is bounded too. */
+    private String readBody(InputStream body) throws IOException {
+        if (body == null) {
+            return "";
+        }
+        byte[] bytes = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
+        if (bytes.length > maxBody) {
+            throw new Refused(413, "body is over the limit of " + maxBody + " bytes");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String clientAddress(Exchange exchange) {
+        HttpServletRequest request = null;
+        if (exchange.getMessage() instanceof PlatformHttpMessage platform) {
+            request = platform.getRequest();
+        } else if (exchange.getMessage() instanceof HttpMessage http) {
+            request = http.getRequest();
+        }
+        if (request == null) {
+            return null;
+        }
+        String host = request.getRemoteAddr();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + request.getRemotePort();
+    }
+
+    private static String excerpt(String record) {
+        return record.length() <= 65536 ? record : record.substring(0, 65536) + "…";
+    }
+}

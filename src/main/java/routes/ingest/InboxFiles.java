@@ -1,0 +1,192 @@
+package routes.ingest;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Properties;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Reads a file dropped into the inbox as batches of lines (plain or gzip, any size, streamed). How many lines of
+ * each file were handed on is kept in {@code <data-dir>/inbox-progress.properties}, so a file interrupted by a
+ * restart continues where it stopped and no line is read twice.
+ */
+public final class InboxFiles {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxFiles.class);
+
+    private final Path progressFile;
+    private final int maxLine;
+    private final int batchSize;
+    private final Properties progress = new Properties();
+
+    public InboxFiles(Path progressFile, int maxLine, int batchSize) {
+        this.progressFile = progressFile;
+        this.maxLine = maxLine;
+        this.batchSize = batchSize;
+        if (Files.exists(progressFile)) {
+            try (InputStream in = Files.newInputStream(progressFile)) {
+                progress.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + progressFile, e);
+            }
+        }
+    }
+
+    /** The file's lines in batches for a streaming split; each batch is taken as handed on when the next is asked. */
+    public Iterator<List<RawLog>> batches(Exchange exchange) throws IOException {
+        Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        String key = key(path);
+        long done = Long.parseLong(progress.getProperty(key, "0"));
+        InputStream raw = new BufferedInputStream(Files.newInputStream(path), 65536);
+        LineReader reader = new LineReader(gzipped(raw) ? new GZIPInputStream(raw, 65536) : raw, maxLine);
+        String origin = path.toAbsolutePath().toString();
+        for (long skipped = 0; skipped < done && reader.next() != null; skipped++) {
+            // already handed on before a restart
+        }
+        if (done > 0) {
+            LOG.info("Resuming {} after line {}", path, done);
+        }
+        return new Iterator<>() {
+            private List<RawLog> next = read();
+            private long lines = done;
+            private long inNext;
+            private long inCurrent;
+
+            private List<RawLog> read() {
+                try {
+                    List<RawLog> batch = new ArrayList<>(batchSize);
+                    Instant received = Instant.now();
+                    long count = 0;
+                    LineReader.Line line;
+                    while (batch.size() < batchSize && (line = reader.next()) != null) {
+                        count++;
+                        if (!line.text().isBlank()) {
+                            batch.add(new RawLog(line.text(), null, received, "file", origin, line.truncated()));
+                        }
+                    }
+                    inNext = count;
+                    if (count == 0) {
+                        raw.close();
+                        return null;
+                    }
+                    return batch;
+                } catch (IOException e) {
+                    closeQuietly(raw);
+                    throw new UncheckedIOException("reading " + path + " failed", e);
+                }
+            }
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            /** Asked for the next batch, the split has handed the previous one on: record it. */
+            @Override
+            public List<RawLog> next() {
+                if (next == null) {
+                    throw new NoSuchElementException();
+                }
+                if (inCurrent > 0) {
+                    lines += inCurrent;
+                    record(key, lines);
+                }
+                List<RawLog> current = next;
+                inCurrent = inNext;
+                next = read();
+                return current;
+            }
+        };
+    }
+
+    /**
+     * Records a file as wholly handed on, before it is moved to {@code .done}: if the move is interrupted, a
+     * restart finds every line already read.
+     */
+    public void completed(Exchange exchange) throws IOException {
+        Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        record(key(path), Long.MAX_VALUE);
+    }
+
+    /** Forgets files that are no longer in the inbox. */
+    public synchronized void forgetMissing(Path inbox) throws IOException {
+        boolean changed = progress.keySet().removeIf(key -> {
+            String name = key.toString().substring(0, key.toString().indexOf('|'));
+            return !Files.exists(inbox.resolve(name));
+        });
+        if (changed) {
+            save();
+        }
+    }
+
+    /**
+     * Writes why a file failed beside it in {@code .failed}, as {@code <name>.reason}, then fails the exchange again
+     * so that the file consumer moves the file there.
+     */
+    public void failed(Exchange exchange) throws Exception {
+        Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Path failedDir = path.getParent().resolve(".failed");
+        Files.createDirectories(failedDir);
+        String reason = cause == null ? "unknown failure" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        Files.writeString(failedDir.resolve(path.getFileName() + ".reason"), reason + "\n", StandardCharsets.UTF_8);
+        LOG.warn("Inbox file {} failed and moves to .failed: {}", path.getFileName(), reason);
+        throw cause != null ? cause : new IOException(reason);
+    }
+
+    private synchronized void record(String key, long lines) {
+        progress.setProperty(key, Long.toString(lines));
+        try {
+            save();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot record progress in " + progressFile, e);
+        }
+    }
+
+    private void save() throws IOException {
+        Files.createDirectories(progressFile.getParent());
+        Path temp = progressFile.resolveSibling(progressFile.getFileName() + ".tmp");
+        try (var out = Files.newOutputStream(temp)) {
+            progress.store(out, "lines of each inbox file already handed on");
+        }
+        Files.move(temp, progressFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** A file is known by name, size and modification time: a new file under an old name starts over. */
+    private static String key(Path path) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        return path.getFileName() + "|" + attributes.size() + "|" + attributes.lastModifiedTime().toMillis();
+    }
+
+    private static boolean gzipped(InputStream in) throws IOException {
+        in.mark(2);
+        int b1 = in.read();
+        int b2 = in.read();
+        in.reset();
+        return b1 == 0x1f && b2 == 0x8b;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // already failing: the first error is the one reported
+        }
+    }
+}

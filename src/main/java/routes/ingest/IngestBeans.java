@@ -1,0 +1,51 @@
+package routes.ingest;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import routes.SiemProperties;
+
+import java.nio.file.Path;
+
+/** The ingest stage's beans, referred to by name from the {@code ingest-*.yaml} routes. */
+@Configuration(proxyBeanMethods = false)
+public class IngestBeans {
+
+    @Bean
+    DeadLetters deadLetters(SiemProperties siem, MeterRegistry meters) {
+        return new DeadLetters(siem.dataDir().resolve("dead-letter"), meters);
+    }
+
+    @Bean
+    IngestApiKeys ingestApiKeys(IngestProperties ingest, SiemProperties siem) {
+        return new IngestApiKeys(ingest.apiKeys(), siem.dataDir());
+    }
+
+    @Bean
+    HttpIngest httpIngest(IngestApiKeys keys, IngestProperties ingest, DeadLetters deadLetters) {
+        return new HttpIngest(keys, ingest.maxBodySize().toBytes(), deadLetters);
+    }
+
+    @Bean
+    InboxFiles inboxFiles(SiemProperties siem, SyslogProperties syslog, IngestProperties ingest) throws Exception {
+        InboxFiles files = new InboxFiles(siem.dataDir().resolve("inbox-progress.properties"),
+                (int) syslog.maxMessageSize().toBytes(), syslog.maxBatch());
+        files.forgetMissing(inboxDir(ingest, siem));
+        return files;
+    }
+
+    @Bean(destroyMethod = "close")
+    FileTailer fileTailer(SiemProperties siem, SyslogProperties syslog, IngestProperties ingest) {
+        return new FileTailer(ingest.tailFiles(), siem.dataDir().resolve("tail-positions.properties"),
+                (int) syslog.maxMessageSize().toBytes());
+    }
+
+    @Bean
+    KafkaIngest kafkaIngest(DeadLetters deadLetters) {
+        return new KafkaIngest(deadLetters);
+    }
+
+    static Path inboxDir(IngestProperties ingest, SiemProperties siem) {
+        return ingest.inboxDir() != null ? ingest.inboxDir() : siem.dataDir().resolve("inbox");
+    }
+}
