@@ -276,6 +276,10 @@ public final class LuceneEventStore implements EventStore, Closeable {
         FieldDoc after = request.cursor() == null || request.cursor().isBlank() ? null : decodeCursor(request.cursor());
         int size = Math.max(1, request.size());
         return withSearcher(searcher -> {
+            if (after != null) {
+                // Ties on (time, _id) are the cursor's own event: a doc number no hit exceeds keeps it out.
+                after.doc = Math.max(0, searcher.getIndexReader().maxDoc() - 1);
+            }
             long total = searcher.count(query);
             TopFieldDocs top = searcher.searchAfter(after, query, size, NEWEST_FIRST, false);
             StoredFields stored = searcher.storedFields();
@@ -326,7 +330,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
             String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
             int bar = text.indexOf('|');
             long timestamp = Long.parseLong(text.substring(0, bar));
-            return new FieldDoc(Integer.MAX_VALUE, Float.NaN,
+            return new FieldDoc(0, Float.NaN,
                     new Object[]{timestamp, new BytesRef(text.substring(bar + 1))});
         } catch (RuntimeException e) {
             throw new InvalidQueryException("invalid cursor: use the 'next' value of the previous page", e);

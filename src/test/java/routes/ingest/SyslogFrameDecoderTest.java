@@ -1,0 +1,116 @@
+package routes.ingest;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SyslogFrameDecoderTest {
+
+    private static final int LIMIT = 64;
+    private EmbeddedChannel channel = new EmbeddedChannel(new SyslogFrameDecoder(1024, 1000));
+
+    @Test
+    void newlineAndOctetCountedFramesMixOnOneConnection() {
+        send("<13>Nov 23 10:00:00 h app: one\n" + octetCounted("<13>1 - - - - - two")
+                + "<13>Nov 23 10:00:01 h app: three\r\n");
+        assertThat(texts(received())).containsExactly("<13>Nov 23 10:00:00 h app: one", "<13>1 - - - - - two",
+                "<13>Nov 23 10:00:01 h app: three");
+    }
+
+    @Test
+    void aFrameSplitAcrossReadsIsJoined() {
+        String frame = octetCounted("<13>1 2026-11-23T10:00:00Z h app - - - split in two");
+        send(frame.substring(0, 30));
+        assertThat((Object) channel.readInbound()).isNull();
+        send(frame.substring(30) + "<13>Nov 2");
+        send("3 10:00:01 h app: next\n");
+        assertThat(texts(received())).containsExactly("<13>1 2026-11-23T10:00:00Z h app - - - split in two",
+                "<13>Nov 23 10:00:01 h app: next");
+    }
+
+    @Test
+    void aLineStartingWithDigitsIsNotMistakenForAnOctetCount() {
+        send("203.0.113.9 - - [23/Nov/2026:10:40:00 +0000] \"GET / HTTP/1.1\" 200 1\n2026 was a year\n");
+        assertThat(texts(received())).containsExactly(
+                "203.0.113.9 - - [23/Nov/2026:10:40:00 +0000] \"GET / HTTP/1.1\" 200 1", "2026 was a year");
+    }
+
+    @Test
+    void theLastMessageWithoutNewlineArrivesWhenTheConnectionCloses() {
+        send("first\nlast without newline");
+        List<RawLog> before = received();
+        channel.close();
+        List<RawLog> after = received();
+        assertThat(texts(before)).containsExactly("first");
+        assertThat(texts(after)).containsExactly("last without newline");
+    }
+
+    @Test
+    void tooLongNewlineFramesAreCutFlaggedAndTheRestSkipped() {
+        channel = new EmbeddedChannel(new SyslogFrameDecoder(LIMIT, 1000));
+        String longLine = "x".repeat(200);
+        send(longLine + "\nshort\n");
+        List<RawLog> logs = received();
+        assertThat(logs).hasSize(2);
+        assertThat(logs.get(0).text()).hasSize(LIMIT);
+        assertThat(logs.get(0).truncated()).isTrue();
+        assertThat(logs.get(1).text()).isEqualTo("short");
+        assertThat(logs.get(1).truncated()).isFalse();
+    }
+
+    @Test
+    void tooLongOctetCountedFramesAreCutAndTheNextFrameIsFound() {
+        channel = new EmbeddedChannel(new SyslogFrameDecoder(LIMIT, 1000));
+        String body = "<13>1 " + "y".repeat(194);
+        send(octetCounted(body) + octetCounted("<1>1 next"));
+        List<RawLog> logs = received();
+        assertThat(logs).hasSize(2);
+        assertThat(logs.get(0).truncated()).isTrue();
+        assertThat(logs.get(0).text()).hasSize(LIMIT).startsWith("<13>1 y");
+        assertThat(logs.get(1).text()).isEqualTo("<1>1 next");
+    }
+
+    @Test
+    void invalidUtf8BytesAreKeptVisible() {
+        byte[] bytes = {'o', 'k', ' ', (byte) 0xC3, (byte) 0xA9, ' ', (byte) 0xFF, ' ', (byte) 0xC3, '\n'};
+        channel.writeInbound(Unpooled.wrappedBuffer(bytes));
+        assertThat(texts(received())).containsExactly("ok é \\xFF \\xC3");
+    }
+
+    @Test
+    void everyRecordNamesItsTransport() {
+        send("line\n");
+        RawLog log = received().getFirst();
+        assertThat(log.input()).isEqualTo("tcp");
+        assertThat(log.received()).isNotNull();
+    }
+
+    private static String octetCounted(String message) {
+        return message.getBytes(StandardCharsets.UTF_8).length + " " + message;
+    }
+
+    private void send(String text) {
+        channel.writeInbound(Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+    }
+
+    private List<RawLog> received() {
+        List<RawLog> all = new ArrayList<>();
+        Object batch;
+        while ((batch = channel.readInbound()) != null) {
+            for (Object item : (List<?>) batch) {
+                all.add((RawLog) item);
+            }
+        }
+        return all;
+    }
+
+    private static List<String> texts(List<RawLog> logs) {
+        return logs.stream().map(RawLog::text).toList();
+    }
+}
