@@ -17,6 +17,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +35,7 @@ public final class FileTailer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileTailer.class);
     private static final int MAX_READ_PER_POLL = 8 * 1024 * 1024;
+    private static final int FINGERPRINT = 64;
 
     private final Map<Path, Tail> tails = new LinkedHashMap<>();
     private final Path stateFile;
@@ -47,9 +50,10 @@ public final class FileTailer implements AutoCloseable {
             Tail tail = new Tail(path);
             String state = saved.getProperty(path.toString());
             if (state != null) {
-                int bar = state.lastIndexOf('|');
-                tail.savedKey = state.substring(0, bar);
-                tail.savedPosition = Long.parseLong(state.substring(bar + 1));
+                String[] parts = state.split("\\|", -1);
+                tail.savedKey = parts[0];
+                tail.savedPosition = Long.parseLong(parts[1]);
+                tail.fingerprint = parts.length > 2 ? HexFormat.of().parseHex(parts[2]) : new byte[0];
             }
             tails.put(path, tail);
         }
@@ -76,14 +80,15 @@ public final class FileTailer implements AutoCloseable {
             String key = tail.channel != null ? tail.key : tail.savedKey;
             long position = tail.channel != null ? tail.position : tail.savedPosition;
             if (key != null) {
-                state.setProperty(tail.path.toString(), key + "|" + position);
+                state.setProperty(tail.path.toString(), key + "|" + position + "|"
+                        + HexFormat.of().formatHex(tail.fingerprint));
             }
         }
         try {
             Files.createDirectories(stateFile.getParent());
             Path temp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
             try (var out = Files.newOutputStream(temp)) {
-                state.store(out, "followed files: identity|byte position");
+                state.store(out, "followed files: identity|byte position|last bytes before it (hex)");
             }
             Files.move(temp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -122,6 +127,8 @@ public final class FileTailer implements AutoCloseable {
         long position;
         String savedKey;
         long savedPosition;
+        /** The bytes just before the position: if they change, the file was truncated and written again. */
+        byte[] fingerprint = new byte[0];
 
         Tail(Path path) {
             this.path = path;
@@ -130,6 +137,10 @@ public final class FileTailer implements AutoCloseable {
         void poll(List<RawLog> out) throws IOException {
             if (channel == null && !open(out)) {
                 return;
+            }
+            if (rewritten()) {
+                LOG.info("{} was truncated and rewritten; reading it from the start", path);
+                position = 0;
             }
             read(out, false);
             String current;
@@ -146,7 +157,7 @@ public final class FileTailer implements AutoCloseable {
                 if (open(out)) {
                     read(out, false);
                 }
-            } else if (channel.size() < position) {
+            } else if (rewritten()) {
                 LOG.info("{} was truncated; reading it from the start", path);
                 position = 0;
                 read(out, false);
@@ -170,7 +181,30 @@ public final class FileTailer implements AutoCloseable {
             channel = FileChannel.open(path, StandardOpenOption.READ);
             key = current;
             position = start <= channel.size() ? start : 0;
+            if (rewritten()) {
+                position = 0;
+            }
             return true;
+        }
+
+        /** True when the bytes before the position are no longer the ones read there (copytruncate). */
+        private boolean rewritten() throws IOException {
+            if (position == 0 || fingerprint.length == 0) {
+                return false;
+            }
+            if (channel.size() < position) {
+                return true;
+            }
+            ByteBuffer now = ByteBuffer.allocate(fingerprint.length);
+            channel.read(now, position - fingerprint.length);
+            return !Arrays.equals(now.array(), fingerprint);
+        }
+
+        private void remember() throws IOException {
+            int length = (int) Math.min(FINGERPRINT, position);
+            ByteBuffer last = ByteBuffer.allocate(length);
+            channel.read(last, position - length);
+            fingerprint = last.array();
         }
 
         /** The file we were following was rotated while we were stopped: finish it from its rotated name. */
@@ -195,6 +229,7 @@ public final class FileTailer implements AutoCloseable {
         }
 
         private void read(List<RawLog> out, boolean toEnd) throws IOException {
+            long start = position;
             long limit = position + MAX_READ_PER_POLL;
             while (position < channel.size() && position < limit) {
                 long next = readLines(channel, position, out, toEnd, path.toString());
@@ -202,6 +237,9 @@ public final class FileTailer implements AutoCloseable {
                     break;
                 }
                 position = next;
+            }
+            if (position != start) {
+                remember();
             }
         }
 

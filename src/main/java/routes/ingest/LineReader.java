@@ -49,8 +49,9 @@ final class LineReader {
                 }
                 return null;
             }
-            scanFrom = end;
+            int scanned = end - start;
             fill();
+            scanFrom = start + scanned;
         }
     }
 

@@ -1,0 +1,79 @@
+package routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.function.Predicate;
+
+/** Talks to a running appliance in integration tests: its HTTP API and a bounded wait for search results. */
+public final class Appliance {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    public Appliance(int httpPort) {
+        this.base = "http://127.0.0.1:" + httpPort;
+    }
+
+    /** A TCP and UDP port free on loopback now, so each test context gets its own listeners. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(10))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String contentType, String apiKey, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (apiKey != null) {
+            request.header("X-API-Key", apiKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Searches {@code /api/v1/logs} until the answer satisfies the condition or 15 seconds pass. */
+    public JsonNode searchUntil(String query, Predicate<JsonNode> condition) throws Exception {
+        String path = "/api/v1/logs?size=1000&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        JsonNode answer;
+        do {
+            HttpResponse<String> response = get(path);
+            if (response.statusCode() != 200) {
+                throw new AssertionError("search " + query + " answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            answer = JSON.readTree(response.body());
+            if (condition.test(answer)) {
+                return answer;
+            }
+            Thread.sleep(100);
+        } while (System.nanoTime() < deadline);
+        return answer;
+    }
+
+    public JsonNode searchUntilTotal(String query, long total) throws Exception {
+        return searchUntil(query, answer -> answer.get("total").asLong() >= total);
+    }
+
+    public static JsonNode json(String text) throws IOException {
+        return JSON.readTree(text);
+    }
+}
