@@ -1,0 +1,44 @@
+package routes.ingest;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import routes.SiemProperties;
+
+/** Says at start which ways in are open and which are off, so an operator need not guess. */
+@Component
+class IngestAnnouncement {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngestAnnouncement.class);
+
+    private final SyslogProperties syslog;
+    private final IngestProperties ingest;
+    private final KafkaProperties kafka;
+    private final SiemProperties siem;
+
+    IngestAnnouncement(SyslogProperties syslog, IngestProperties ingest, KafkaProperties kafka, SiemProperties siem) {
+        this.syslog = syslog;
+        this.ingest = ingest;
+        this.kafka = kafka;
+        this.siem = siem;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    void announce() {
+        LOG.info("Syslog: UDP {}:{} and TCP {}:{} (newline or octet-counted), messages up to {}", syslog.host(),
+                syslog.udpPort(), syslog.host(), syslog.tcpPort(), syslog.maxMessageSize());
+        LOG.info("HTTP: POST /api/ingest_log with X-API-Key ({} configured key(s))", ingest.apiKeys().stream()
+                .filter(k -> !k.isBlank()).count());
+        LOG.info("Files: inbox {}; following {}", IngestBeans.inboxDir(ingest, siem),
+                ingest.tailFiles().isEmpty() ? "no files (siem.ingest.tail-files is empty)" : ingest.tailFiles());
+        if (kafka.enabled()) {
+            LOG.info("Kafka: consuming {} from {} as group {}", kafka.logsTopic(), kafka.bootstrapServers(),
+                    kafka.groupId());
+        } else {
+            LOG.info("Kafka: off (siem.kafka.bootstrap-servers is empty)");
+        }
+        LOG.info("Data directory: {}", siem.dataDir().toAbsolutePath());
+    }
+}
