@@ -8,6 +8,7 @@ import static routes.normalize.FieldType.DATE;
 import static routes.normalize.FieldType.IP;
 import static routes.normalize.FieldType.KEYWORD;
 import static routes.normalize.FieldType.LONG;
+import static routes.normalize.FieldType.STORED;
 import static routes.normalize.FieldType.TEXT;
 
 /**
@@ -23,7 +24,7 @@ public final class EcsSchema {
             entry("message", TEXT),
             entry("tags", KEYWORD),
             entry("labels", KEYWORD),
-            entry("event.original", TEXT),
+            entry("event.original", STORED),
             entry("event.dataset", KEYWORD),
             entry("event.module", KEYWORD),
             entry("event.kind", KEYWORD),

@@ -204,7 +204,7 @@ public final class Event {
                 case IP -> IpAddress.canonical(value.toString().trim());
                 case LONG -> toLong(value);
                 case DATE -> toInstant(value);
-                case KEYWORD, TEXT -> {
+                case KEYWORD, TEXT, STORED -> {
                     if (value instanceof Integer i) {
                         yield (long) i;
                     }

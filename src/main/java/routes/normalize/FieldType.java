@@ -11,5 +11,7 @@ public enum FieldType {
     /** A whole number (ports, status codes, byte counts, durations in ns). */
     LONG,
     /** A point in time, kept as an {@link java.time.Instant}. */
-    DATE
+    DATE,
+    /** Kept with the event but not searchable by itself (the original line, as ECS maps it). */
+    STORED
 }

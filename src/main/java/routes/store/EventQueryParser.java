@@ -6,6 +6,7 @@ import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.analysis.standard.StandardAnalyzer;
 import org.apache.lucene.document.InetAddressPoint;
 import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.Query;
@@ -23,11 +24,14 @@ import java.util.stream.Collectors;
 /**
  * Lucene query syntax over ECS fields, typed by {@link EcsSchema}: {@code source.ip:10.0.0.0/8} and
  * {@code source.ip:"::1"} on IP fields, {@code http.response.status_code:[500 TO 599]} on numbers,
- * {@code @timestamp:[2024-01-01 TO now]} on dates, analyzed text on {@code message}; bare words search the original line.
+ * {@code @timestamp:[2024-01-01 TO now]} on dates, analyzed text on {@code message}; bare words search the message and the
+ * names in {@link #DEFAULT_FIELDS}.
  */
 public final class EventQueryParser {
 
-    static final String DEFAULT_FIELD = "event.original";
+    /** Where bare words are looked for: the message and the names people search by. */
+    static final String[] DEFAULT_FIELDS = {"message", "user.name", "host.name", "process.name", "event.action",
+            "url.original", "error.message"};
 
     /** An unquoted IP or CIDR value after an IP field, which the classic syntax would split at ':' or '/'. */
     private static final Pattern IP_VALUE = Pattern.compile("(?<![\\w.@])("
@@ -63,14 +67,24 @@ public final class EventQueryParser {
     }
 
     /** Turns terms and ranges on typed fields into point queries. */
-    private static final class TypedQueryParser extends QueryParser {
+    private static final class TypedQueryParser extends MultiFieldQueryParser {
         TypedQueryParser(Analyzer analyzer) {
-            super(DEFAULT_FIELD, analyzer);
+            super(DEFAULT_FIELDS, analyzer);
+        }
+
+        /** Quoted terms arrive here; on a typed field the quotes only protected ':' and '/'. */
+        @Override
+        protected Query getFieldQuery(String field, String text, int slop) throws ParseException {
+            FieldType type = field == null ? null : EcsSchema.declaredType(field);
+            if (type == FieldType.IP || type == FieldType.LONG || type == FieldType.DATE) {
+                return getFieldQuery(field, text, true);
+            }
+            return super.getFieldQuery(field, text, slop);
         }
 
         @Override
         protected Query getFieldQuery(String field, String text, boolean quoted) throws ParseException {
-            FieldType type = EcsSchema.declaredType(field);
+            FieldType type = field == null ? null : EcsSchema.declaredType(field);
             if (type == FieldType.IP) {
                 return ipQuery(field, text);
             }
@@ -87,7 +101,7 @@ public final class EventQueryParser {
         @Override
         protected Query getRangeQuery(String field, String part1, String part2, boolean startInclusive,
                                       boolean endInclusive) throws ParseException {
-            FieldType type = EcsSchema.declaredType(field);
+            FieldType type = field == null ? null : EcsSchema.declaredType(field);
             if (type == FieldType.LONG || type == FieldType.DATE) {
                 long low = part1 == null || part1.equals("*") ? Long.MIN_VALUE
                         : type == FieldType.LONG ? number(field, part1) : date(field, part1, false);

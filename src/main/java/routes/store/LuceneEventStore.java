@@ -18,6 +18,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.ControlledRealTimeReopenThread;
@@ -95,9 +96,14 @@ public final class LuceneEventStore implements EventStore, Closeable {
         try {
             Files.createDirectories(path);
             directory = FSDirectory.open(path);
+            // Events are appended, never updated: wider tiers mean fewer merges rewriting the same bytes.
+            TieredMergePolicy merges = new TieredMergePolicy();
+            merges.setSegmentsPerTier(20);
+            merges.setFloorSegmentMB(16);
             IndexWriterConfig config = new IndexWriterConfig(queries.indexAnalyzer())
                     .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
                     .setRAMBufferSizeMB(ramBufferMb)
+                    .setMergePolicy(merges)
                     .setCommitOnClose(true);
             writer = new IndexWriter(directory, config);
             searchers = new SearcherManager(writer, new SearcherFactory());
@@ -174,6 +180,9 @@ public final class LuceneEventStore implements EventStore, Closeable {
         FieldType declared = EcsSchema.declaredType(name);
         FieldType type = declared == null ? FieldType.KEYWORD : declared;
         switch (type) {
+            case STORED -> {
+                // in _source only
+            }
             case TEXT -> doc.add(new TextField(name, value.toString(), Field.Store.NO));
             case IP -> {
                 InetAddress address = IpAddress.parse(value.toString());

@@ -15,5 +15,5 @@ import java.time.Duration;
 @ConfigurationProperties("siem.store")
 public record StoreProperties(@DefaultValue("500ms") Duration refresh,
                               @DefaultValue("1s") Duration commitInterval,
-                              @DefaultValue("64") int ramBufferMb) {
+                              @DefaultValue("128") int ramBufferMb) {
 }
