@@ -24,6 +24,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -353,18 +355,18 @@ public final class IngestBenchmark {
 
     /** Dumps the JFR recording and prints the hottest methods of the appliance over the whole run. */
     private void hotMethods() throws Exception {
-        String java = System.getProperty("java.home");
+        String javaHome = System.getProperty("java.home");
         Path recording = data.resolve("bench.jfr");
-        Process dump = new ProcessBuilder(Path.of(java, "bin", "jcmd").toString(), Long.toString(appliance.pid()),
+        Process dump = new ProcessBuilder(Path.of(javaHome, "bin", "jcmd").toString(), Long.toString(appliance.pid()),
                 "JFR.dump", "filename=" + recording).redirectErrorStream(true).start();
         dump.waitFor();
-        Process view = new ProcessBuilder(Path.of(java, "bin", "jfr").toString(), "view", "--width", "140",
+        Process view = new ProcessBuilder(Path.of(javaHome, "bin", "jfr").toString(), "view", "--width", "140",
                 "hot-methods", recording.toString()).redirectErrorStream(true).start();
         String hot = new String(view.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         view.waitFor();
-        Process print = new ProcessBuilder(Path.of(java, "bin", "jfr").toString(), "print", "--events",
+        Process print = new ProcessBuilder(Path.of(javaHome, "bin", "jfr").toString(), "print", "--events",
                 "jdk.ExecutionSample", "--stack-depth", "1", recording.toString()).redirectErrorStream(true).start();
-        java.util.Map<String, Integer> byStage = new java.util.TreeMap<>();
+        Map<String, Integer> byStage = new TreeMap<>();
         int total = 0;
         for (String line : (Iterable<String>) new String(print.getInputStream().readAllBytes(),
                 StandardCharsets.UTF_8).lines()::iterator) {
@@ -379,7 +381,7 @@ public final class IngestBenchmark {
         System.out.println();
         System.out.println("Where the appliance's time went, by stage (share of JFR execution samples, whole run):");
         int samples = total;
-        byStage.entrySet().stream().sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed())
+        byStage.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / samples,
                         e.getKey()));
         System.out.println();
