@@ -8,15 +8,21 @@ import io.netty.channel.socket.DatagramPacket;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads syslog over UDP (RFC 5426): one message per datagram, trailing newline or NUL removed, cut at the size
- * limit. Datagrams taken in one read loop are handed on together as one {@code List<RawLog>}.
+ * limit. Datagrams are handed on together as one {@code List<RawLog>} once the batch is full or at most
+ * {@link #LINGER_MILLIS} after its first datagram: a read loop yields only a few datagrams, and batches that small
+ * would fill the bounded queue behind this decoder long before its memory, and the kernel would drop the rest.
  */
 public final class SyslogDatagramDecoder extends ChannelInboundHandlerAdapter {
 
+    static final long LINGER_MILLIS = 10;
+
     private final int maxFrame;
     private final int maxBatch;
+    private boolean flushScheduled;
     private List<RawLog> batch = new ArrayList<>();
     private byte[] scratch = new byte[2048];
 
@@ -58,14 +64,26 @@ public final class SyslogDatagramDecoder extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        flush(ctx);
+        if (!batch.isEmpty() && !flushScheduled) {
+            flushScheduled = true;
+            ctx.executor().schedule(() -> {
+                flushScheduled = false;
+                flush(ctx);
+            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        }
         ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        flush(ctx);
+        super.channelInactive(ctx);
     }
 
     private void flush(ChannelHandlerContext ctx) {
         if (!batch.isEmpty()) {
             List<RawLog> out = batch;
-            batch = new ArrayList<>();
+            batch = new ArrayList<>(Math.min(maxBatch, Math.max(16, out.size() * 2)));
             ctx.fireChannelRead(out);
         }
     }

@@ -47,7 +47,7 @@ public final class AccessLogParser implements Parser {
         String request = s.quoted();
         String status = s.word();
         String bytes = s.word();
-        if (request == null || status == null || bytes == null || !isStatus(status)) {
+        if (request == null || status == null || bytes == null || !(isStatus(status) || status.equals("-"))) {
             return false;
         }
         String referrer = null;
@@ -74,9 +74,11 @@ public final class AccessLogParser implements Parser {
             event.put("user.name", user);
         }
         request(request, event);
-        long code = Long.parseLong(status);
-        event.put("http.response.status_code", code);
-        event.put("event.outcome", code < 400 ? "success" : "failure");
+        if (!status.equals("-")) {
+            long code = Long.parseLong(status);
+            event.put("http.response.status_code", code);
+            event.put("event.outcome", code < 400 ? "success" : "failure");
+        }
         if (!bytes.equals("-")) {
             event.put("http.response.body.bytes", bytes);
         } else {

@@ -11,12 +11,14 @@ import java.util.regex.Pattern;
  */
 public final class ErrorLogParser implements Parser {
 
+    /** Date optional: Apache behind syslog often drops it. The module may be empty ({@code [:error]}). */
     private static final Pattern APACHE = Pattern.compile(
-            "^\\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\d{4})\\] "
-                    + "\\[(?:([\\w-]+):)?(\\w+)\\](?: \\[pid (\\d+)(?::tid \\d+)?\\])?"
-                    + "(?: \\[client ([^\\]]+)\\])? (.*)$");
+            "^(?:\\[([A-Z][a-z]{2} [A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)? \\d{4})\\] )?"
+                    + "\\[(?:([\\w-]*):)?(emerg|alert|crit|error|warn|notice|info|debug|trace\\d)\\]"
+                    + "(?: \\[pid (\\d+)(?::tid \\d+)?\\])?(?: \\[client ([^\\]]+)\\])? (.*)$");
+    /** The process part ({@code 2211#2211:}) is missing when PHP-FPM or a module writes through nginx. */
     private static final Pattern NGINX = Pattern.compile(
-            "^(?:(\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) )?\\[(\\w+)\\] (\\d+)#\\d+: (?:\\*\\d+ )?(.*)$");
+            "^(?:(\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d) )?\\[(\\w+)\\] (?:(\\d+)[#:]\\d+:? )?(?:\\*\\d+ )?(.*)$");
     private static final Pattern NGINX_CLIENT = Pattern.compile(", client: ([^,]+)");
     private static final Pattern NGINX_REQUEST = Pattern.compile(", request: \"(\\S+) (\\S+)(?: HTTP/([\\d.]+))?\"");
     private static final Pattern NGINX_HOST = Pattern.compile(", host: \"([^\"]+)\"");
@@ -36,14 +38,18 @@ public final class ErrorLogParser implements Parser {
     public boolean parse(String message, Event.Builder event) {
         Matcher m;
         if (message.startsWith("[") && (m = APACHE.matcher(message)).matches()) {
-            Instant time = Timestamps.parseCtime(m.group(1), zone);
-            if (time == null) {
-                return false;
+            if (m.group(1) != null) {
+                Instant time = Timestamps.parseCtime(m.group(1), zone);
+                if (time == null) {
+                    return false;
+                }
+                event.put(EcsSchema.TIMESTAMP, time);
             }
-            event.put(EcsSchema.TIMESTAMP, time);
             event.put("event.module", "apache");
             common(event, m.group(3), m.group(4));
-            event.put("log.logger", m.group(2));
+            if (m.group(2) != null && !m.group(2).isEmpty()) {
+                event.put("log.logger", m.group(2));
+            }
             if (m.group(5) != null) {
                 String client = m.group(5);
                 int colon = client.lastIndexOf(':');
@@ -61,7 +67,7 @@ public final class ErrorLogParser implements Parser {
             event.put("message", text);
             return true;
         }
-        if ((m = NGINX.matcher(message)).matches()) {
+        if ((m = NGINX.matcher(message)).matches() && (m.group(1) != null || m.group(3) != null)) {
             if (m.group(1) != null) {
                 Instant time = Timestamps.parseSlashed(m.group(1), zone);
                 if (time == null) {

@@ -17,7 +17,7 @@ public final class FirewallParser implements Parser {
     @Override
     public boolean parse(String message, Event.Builder event) {
         int in = message.indexOf("IN=");
-        if (in < 0 || (in > 0 && message.charAt(in - 1) != ' ' && message.charAt(in - 1) != ']')
+        if (in < 0 || (in > 0 && Character.isLetterOrDigit(message.charAt(in - 1)))
                 || message.indexOf(" SRC=", in) < 0 || message.indexOf(" DST=", in) < 0) {
             return false;
         }

@@ -110,6 +110,10 @@ public final class Normalizer {
         String message = envelope.message() == null ? "" : envelope.message();
         event.put("message", message);
         Parser parser = parse(envelope.appName(), message, event);
+        if (parser == null) {
+            // A known program's line we could not read further still says where it came from.
+            parser = envelope.appName() == null ? null : forProgram(envelope.appName());
+        }
         event.put("event.dataset", parser == null ? (envelope.format().equals("none") ? "log" : "syslog")
                 : parser.dataset());
     }
@@ -117,14 +121,10 @@ public final class Normalizer {
     /** Runs the parser for the program, then the content sniffers; returns the one that read it, or null. */
     private Parser parse(String program, String message, Event.Builder event) {
         if (program != null) {
-            Parser byProgram = switch (program) {
-                case "sshd", "sshd-session", "sshd-auth" -> sshd;
-                case "sudo" -> sudo;
-                case "su" -> su;
-                case "kernel" -> firewall;
-                case "nginx", "apache", "apache2", "httpd" -> access;
-                default -> null;
-            };
+            if (program.indexOf("(pam_") > 0 && pam.parseLegacy(program, message, event)) {
+                return pam;
+            }
+            Parser byProgram = forProgram(program);
             if (byProgram != null && byProgram.parse(message, event)) {
                 return byProgram;
             }
@@ -165,6 +165,18 @@ public final class Normalizer {
         return null;
     }
 
+    /** The parser for a program's own lines, or null when the content decides. */
+    private Parser forProgram(String program) {
+        return switch (program) {
+            case "sshd", "sshd-session", "sshd-auth" -> sshd;
+            case "sudo" -> sudo;
+            case "su" -> su;
+            case "kernel" -> firewall;
+            case "nginx", "apache", "apache2", "httpd" -> access;
+            default -> null;
+        };
+    }
+
     private static void envelope(SyslogMessage s, Event.Builder event) {
         if (s.timestamp() != null) {
             event.put(EcsSchema.TIMESTAMP, s.timestamp());
@@ -187,7 +199,7 @@ public final class Normalizer {
         event.put("process.pid", s.procId());
         event.put("log.syslog.msgid", s.msgId());
         if (s.format().equals("rfc5424")) {
-            event.put("log.syslog.version", "1");
+            event.put("log.syslog.version", Integer.toString(s.version()));
             // ECS keeps structured data as log.syslog.structured_data.<SD-ID>.<PARAM-NAME>
             for (SyslogMessage.SdElement element : s.structuredData()) {
                 for (Map.Entry<String, String> param : element.params()) {

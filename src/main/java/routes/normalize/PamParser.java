@@ -13,7 +13,7 @@ public final class PamParser implements Parser {
     private static final Pattern MODULE = Pattern.compile("^(pam_[\\w-]+)\\(([^:()]+):(\\w+)\\): (.*)$");
     private static final Pattern SESSION = Pattern.compile(
             "^session (opened|closed) for user (.+?)(?:\\(uid=\\d+\\))?(?: by (.*?)(?:\\(uid=\\d+\\))?)?$");
-    private static final Pattern MORE_FAILURES = Pattern.compile("^PAM (\\d+) more authentication failures?;(.*)$");
+    private static final Pattern MORE_FAILURES = Pattern.compile("^(?:PAM )?(\\d+) more authentication failures?;(.*)$");
     private static final Pattern LOCKED = Pattern.compile(".*?(?:for user|user) (\\S+).*");
 
     @Override
@@ -40,13 +40,41 @@ public final class PamParser implements Parser {
         if (!m.matches()) {
             return false;
         }
-        event.put("labels.pam_module", m.group(1));
-        event.put("labels.pam_service", m.group(2));
-        event.put("labels.pam_type", m.group(3));
-        String text = m.group(4);
+        body(m.group(1), m.group(2), m.group(3), m.group(4), event);
+        return true;
+    }
+
+    /**
+     * The older form, where the module is part of the program name: {@code su(pam_unix)[23164]: authentication
+     * failure; ...}, {@code sshd(pam_unix)[1]: 2 more authentication failures; ...}.
+     */
+    public boolean parseLegacy(String program, String message, Event.Builder event) {
+        int open = program.indexOf("(pam_");
+        if (open <= 0 || !program.endsWith(")")) {
+            return false;
+        }
+        String module = program.substring(open + 1, program.length() - 1);
+        String service = program.substring(0, open);
+        Matcher more = MORE_FAILURES.matcher(message);
+        if (more.matches()) {
+            authFailure(KeyValues.parse(more.group(2), 0), event);
+            event.put("event.action", "authentication_failures_repeated");
+            event.put("labels.pam_more_failures", more.group(1));
+        } else {
+            body(module, service, null, message, event);
+        }
+        event.put("labels.pam_module", module);
+        event.put("labels.pam_service", service);
+        return true;
+    }
+
+    private static void body(String module, String service, String type, String text, Event.Builder event) {
+        event.put("labels.pam_module", module);
+        event.put("labels.pam_service", service);
+        event.put("labels.pam_type", type);
         if (text.startsWith("authentication failure;")) {
             authFailure(KeyValues.parse(text, "authentication failure;".length()), event);
-            return true;
+            return;
         }
         Matcher session = SESSION.matcher(text);
         if (session.matches()) {
@@ -60,7 +88,7 @@ public final class PamParser implements Parser {
                 event.put("user.effective.name", session.group(2));
                 event.put("user.name", session.group(3));
             }
-            return true;
+            return;
         }
         event.add("event.category", "authentication");
         if (text.startsWith("check pass; user unknown")) {
@@ -77,10 +105,9 @@ public final class PamParser implements Parser {
                 event.put("user.name", locked.group(1));
             }
         } else {
-            event.put("event.action", "pam_" + m.group(3));
+            event.put("event.action", type == null ? module : "pam_" + type);
             event.add("event.type", "info");
         }
-        return true;
     }
 
     private static void authFailure(Map<String, String> fields, Event.Builder event) {

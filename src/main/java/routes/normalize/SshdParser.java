@@ -52,6 +52,17 @@ public final class SshdParser implements Parser {
     private static final Pattern BANNER = Pattern.compile(
             "^(?:kex_exchange_identification|banner exchange): (?:Connection from " + ADDR + PORT + ": )?(.*)$");
 
+    private static final Pattern PAM_ERROR = Pattern.compile(
+            "^PAM: (authentication error|unknown user|user account has expired) for (illegal user |invalid user )?(.*?)"
+                    + " from " + ADDR + "$");
+    private static final Pattern DISCONNECTING = Pattern.compile(
+            "^Disconnecting (?:(authenticating|invalid) user (.*?) )?" + ADDR + PORT + "(?:: (.*?))?" + PREAUTH + "$");
+    private static final Pattern REFUSED = Pattern.compile("^Authentication refused: (.*)$");
+    /** Solaris puts a message id before the text: {@code [ID 800047 auth.notice] Failed none for root ...}. */
+    private static final Pattern SOLARIS_ID = Pattern.compile("^\\[ID \\d+ [\\w.]+\\] ");
+    private static final Pattern READ_ERROR = Pattern.compile(
+            "^Read error from remote host " + ADDR + PORT + ": (.*?)" + PREAUTH + "$");
+
     private final PamParser pam = new PamParser();
 
     @Override
@@ -62,13 +73,17 @@ public final class SshdParser implements Parser {
     @Override
     public boolean parse(String message, Event.Builder event) {
         String text = message;
+        Matcher solaris = SOLARIS_ID.matcher(text);
+        if (solaris.lookingAt()) {
+            text = text.substring(solaris.end());
+        }
         String level = null;
         if (text.startsWith("error: ") || text.startsWith("fatal: ")) {
             level = text.substring(0, 5);
             text = text.substring(7);
         }
         boolean parsed = text.startsWith("pam_") || text.startsWith("PAM ") ? pam.parse(text, event)
-                : parseText(text, event);
+                : text.startsWith("PAM: ") ? pamError(text, event) : parseText(text, event);
         if (parsed && level != null) {
             event.put("log.level", level);
         }
@@ -81,6 +96,12 @@ public final class SshdParser implements Parser {
             case 'A' -> {
                 if ((m = LOGIN.matcher(text)).matches()) {
                     return login(m, event);
+                }
+                if ((m = REFUSED.matcher(text)).matches()) {
+                    authentication(event, "ssh_auth_refused", "failure", null);
+                    event.add("event.type", "info");
+                    event.put("event.reason", m.group(1));
+                    return true;
                 }
                 if ((m = ADDRESS_MAPS.matcher(text)).matches()) {
                     breakIn(event, m.group(1), m.group(2));
@@ -123,6 +144,11 @@ public final class SshdParser implements Parser {
                     tooManyFailures(event, m.group(1) != null ? m.group(1) : m.group(4), m.group(2), m.group(3));
                     return true;
                 }
+                if ((m = DISCONNECTING.matcher(text)).matches()) {
+                    connectionEnd(event, "ssh_disconnected", m.group(1), m.group(2), m.group(3), m.group(4), text);
+                    event.put("event.reason", m.group(5));
+                    return true;
+                }
                 if ((m = NO_IDENTIFICATION.matcher(text)).matches()) {
                     network(event, "ssh_no_identification", m.group(1), m.group(2));
                     event.put("event.outcome", "failure");
@@ -130,6 +156,12 @@ public final class SshdParser implements Parser {
                 }
             }
             case 'R' -> {
+                if ((m = READ_ERROR.matcher(text)).matches()) {
+                    network(event, "ssh_read_error", m.group(1), m.group(2));
+                    event.put("event.reason", m.group(3));
+                    preauth(event, text);
+                    return true;
+                }
                 if ((m = RECEIVED_DISCONNECT.matcher(text)).matches()) {
                     network(event, "ssh_disconnect_received", m.group(1), m.group(2));
                     event.put("event.reason", m.group(4));
@@ -206,6 +238,21 @@ public final class SshdParser implements Parser {
             }
         }
         return false;
+    }
+
+    private static boolean pamError(String text, Event.Builder event) {
+        Matcher m = PAM_ERROR.matcher(text);
+        if (!m.matches()) {
+            return false;
+        }
+        authentication(event, "ssh_login", "failure", m.group(3));
+        event.add("event.type", "info");
+        event.put("event.reason", m.group(1));
+        Parser.putAddress(event, "source", m.group(4));
+        if (m.group(2) != null) {
+            event.add("tags", "invalid_user");
+        }
+        return true;
     }
 
     private static boolean login(Matcher m, Event.Builder event) {

@@ -9,6 +9,9 @@ public final class SuParser implements Parser {
     private static final Pattern TO = Pattern.compile("^(FAILED SU )?\\(to (\\S+)\\) (\\S+) on (\\S+)$");
     private static final Pattern FOR_BY = Pattern.compile("^(FAILED|Successful) su for (\\S+) by (\\S+)$");
     private static final Pattern SHORT = Pattern.compile("^([+-]) (\\S+) (\\S+?):(\\S+)$");
+    /** BSD su: {@code BAD SU ger to fwmaster on /dev/ttyp0}, {@code dcid to root on /dev/ttyp1}. */
+    private static final Pattern BSD = Pattern.compile("^(BAD SU )?(\\S+) to (\\S+)(?: on (\\S+))?$");
+    private static final Pattern CHANGING = Pattern.compile("^failed: (\\S+) changing from (\\S+) to (\\S+)$");
 
     private final PamParser pam = new PamParser();
 
@@ -29,6 +32,10 @@ public final class SuParser implements Parser {
             su(event, m.group(1).equals("Successful"), m.group(3), m.group(2), null);
         } else if ((m = SHORT.matcher(message)).matches()) {
             su(event, m.group(1).equals("+"), m.group(3), m.group(4), m.group(2));
+        } else if ((m = CHANGING.matcher(message)).matches()) {
+            su(event, false, m.group(2), m.group(3), m.group(1));
+        } else if ((m = BSD.matcher(message)).matches()) {
+            su(event, m.group(1) == null, m.group(2), m.group(3), m.group(4));
         } else {
             return false;
         }

@@ -8,12 +8,13 @@ import java.util.Map;
  * A syslog line split into its envelope and message.
  *
  * @param format         {@code rfc5424}, {@code rfc3164}, or {@code none} when the line has no syslog envelope
+ * @param version        the RFC 5424 VERSION, or null for other formats
  * @param priority       PRI value, or null when the line had none
  * @param timestamp      the envelope's time, or null when it had none
  * @param structuredData RFC 5424 SD elements: id, then parameters in order (a name may repeat)
  * @param message        the free-text message, the whole line when {@code format} is {@code none}
  */
-public record SyslogMessage(String format, Integer priority, Instant timestamp, String hostname, String appName,
+public record SyslogMessage(String format, Integer version, Integer priority, Instant timestamp, String hostname, String appName,
                             String procId, String msgId, String structuredDataText,
                             List<SdElement> structuredData, String message) {
 

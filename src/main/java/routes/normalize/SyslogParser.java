@@ -94,6 +94,7 @@ public final class SyslogParser {
         if (c.pos - versionStart > 3) {
             throw new SyslogFormatException("expecting a version value in the range 1-999", versionStart);
         }
+        int version = Integer.parseInt(c.text, versionStart, c.pos, 10);
         c.expectSpace("version");
         Instant timestamp = readTimestamp5424(c);
         c.expectSpace("timestamp");
@@ -122,7 +123,7 @@ public final class SyslogParser {
                 message = null;
             }
         }
-        return new SyslogMessage("rfc5424", priority, timestamp, hostname, appName, procId, msgId, sdText, sd,
+        return new SyslogMessage("rfc5424", version, priority, timestamp, hostname, appName, procId, msgId, sdText, sd,
                 message);
     }
 
@@ -161,10 +162,11 @@ public final class SyslogParser {
                 }
                 nanos = Integer.parseInt((t.substring(fractionStart, c.pos) + "000000000").substring(0, 9));
             }
-            ZoneOffset offset;
+            // RFC 3339 offsets reach 23:59, beyond java.time's ZoneOffset: apply the offset by hand.
+            int offsetSeconds;
             if (c.peek() == 'Z') {
                 c.pos++;
-                offset = ZoneOffset.UTC;
+                offsetSeconds = 0;
             } else if (c.peek() == '+' || c.peek() == '-') {
                 int sign = c.peek() == '-' ? -1 : 1;
                 c.pos++;
@@ -174,11 +176,14 @@ public final class SyslogParser {
                 if (oh > 23 || om > 59) {
                     throw new SyslogFormatException("timezone offset out of range", c.pos - 5);
                 }
-                offset = ZoneOffset.ofTotalSeconds(sign * (oh * 3600 + om * 60));
+                offsetSeconds = sign * (oh * 3600 + om * 60);
             } else {
                 throw new SyslogFormatException("expecting a timezone ('Z' or an offset)", c.pos);
             }
-            return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(offset);
+            boolean leapSecond = second == 60;
+            Instant local = LocalDateTime.of(year, month, day, hour, minute, leapSecond ? 59 : second, nanos)
+                    .toInstant(ZoneOffset.UTC);
+            return local.minusSeconds(offsetSeconds).plusSeconds(leapSecond ? 1 : 0);
         } catch (DateTimeException e) {
             throw new SyslogFormatException("invalid timestamp: " + e.getMessage(), start);
         }
@@ -193,9 +198,14 @@ public final class SyslogParser {
             throw new SyslogFormatException("expecting a structured data element or '-'", c.pos);
         }
         List<SyslogMessage.SdElement> elements = new ArrayList<>(2);
+        java.util.Set<String> ids = new java.util.HashSet<>(4);
         while (c.peek() == '[') {
             c.pos++;
+            int idStart = c.pos;
             String id = c.sdName("structured data element id");
+            if (!ids.add(id)) {
+                throw new SyslogFormatException("structured data element id '" + id + "' appears twice", idStart);
+            }
             List<Map.Entry<String, String>> params = new ArrayList<>(4);
             while (c.peek() == ' ') {
                 c.pos++;
@@ -219,7 +229,7 @@ public final class SyslogParser {
             c.pos = headerStart;
             String rest = c.text.substring(headerStart);
             if (priority == null) {
-                return new SyslogMessage("none", null, null, null, null, null, null, null, List.of(), rest);
+                return new SyslogMessage("none", null, null, null, null, null, null, null, null, List.of(), rest);
             }
             return withTag("rfc3164", priority, null, null, rest);
         }
@@ -255,7 +265,7 @@ public final class SyslogParser {
             }
             message = rest.substring(start);
         }
-        return new SyslogMessage(format, priority, timestamp, hostname, appName, procId, null, null, List.of(),
+        return new SyslogMessage(format, null, priority, timestamp, hostname, appName, procId, null, null, List.of(),
                 message);
     }
 
@@ -279,7 +289,7 @@ public final class SyslogParser {
                 }
                 inPid = false;
             } else if (!inPid && !(Character.isLetterOrDigit(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '/'
-                    || ch == '@')) {
+                    || ch == '@' || ch == '(' || ch == ')')) {
                 return -1;
             } else if (inPid && ch == ' ') {
                 return -1;

@@ -92,8 +92,9 @@ public final class Timestamps {
         return candidate;
     }
 
-    /** Parses the Common Log Format time {@code 10/Oct/2000:13:55:36 -0700}, or returns null. */
-    public static Instant parseCommonLog(String text) {
+    /** Parses the Common Log Format time {@code 10/Oct/2000:13:55:36 -0700} (a one-digit day too), or null. */
+    public static Instant parseCommonLog(String time) {
+        String text = time.length() == 25 && time.charAt(1) == '/' ? "0" + time : time;
         if (text.length() != 26 || text.charAt(2) != '/' || text.charAt(6) != '/' || text.charAt(11) != ':') {
             return null;
         }

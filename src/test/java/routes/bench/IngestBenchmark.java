@@ -37,7 +37,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * A JFR recording of the appliance is summarized at the end (where the time goes).
  *
  * <p>Run: {@code ./mvnw -Pbench verify -DskipTests} (options: {@code -Dbench.events=2000000}
- * {@code -Dbench.udp.rate=50000} {@code -Dbench.connections=4}).
+ * {@code -Dbench.paced.rate=5000} {@code -Dbench.connections=4}).
  */
 public final class IngestBenchmark {
 
@@ -67,7 +67,7 @@ public final class IngestBenchmark {
         Path jar = Path.of(args.length > 0 ? args[0] : "target/caravan.jar");
         long events = Long.getLong("bench.events", 2_000_000);
         int connections = Integer.getInteger("bench.connections", 4);
-        int udpRate = Integer.getInteger("bench.udp.rate", 50_000);
+        int pacedRate = Integer.getInteger("bench.paced.rate", 5_000);
         IngestBenchmark bench = new IngestBenchmark();
         try {
             bench.start(jar);
@@ -76,14 +76,16 @@ public final class IngestBenchmark {
                     "lost", "p50 ms", "p99 ms", "heap MiB", "RSS MiB"));
             bench.warmUp();
             report.add(bench.tcp(events, connections));
-            report.add(bench.udp(Math.min(events / 4, udpRate * 10L), udpRate));
             report.add(bench.http(Math.min(events / 4, 500_000)));
+            report.add(bench.pacedTcp(pacedRate * 20L, pacedRate));
+            report.add(bench.udp(pacedRate * 20L, pacedRate));
             System.out.println();
             System.out.println("Caravan ingest benchmark: appliance and load generator on one machine ("
                     + Runtime.getRuntime().availableProcessors() + " cores), loopback only");
             report.forEach(System.out::println);
-            System.out.println("events/s: first event sent until the last is searchable; lost: sent but not "
-                    + "searchable 10 s after; latency: probe sent -> found by search, during the load");
+            System.out.println("events/s: first event sent until the last is searchable (tcp and http: as fast as "
+                    + "the appliance takes them; @Nk: offered at N thousand/s for 20 s); lost: sent but not "
+                    + "searchable 10 s after; latency: a probe event sent during the load -> found by search");
             bench.hotMethods();
         } finally {
             bench.stop();
@@ -144,21 +146,51 @@ public final class IngestBenchmark {
         return row("tcp", sent.get(), searchable, elapsed, probes);
     }
 
+    private String pacedTcp(long events, int rate) throws Exception {
+        String marker = "ptcp" + System.nanoTime();
+        Probes probes = new Probes("ptcp");
+        long start = System.nanoTime();
+        probes.start();
+        long sent = 0;
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), syslogPort);
+             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 1 << 16)) {
+            long deadline = start + PHASE_LIMIT.toNanos();
+            while (sent < events && System.nanoTime() < deadline) {
+                pace(start, sent, rate);
+                out.write(line(marker, sent).getBytes(StandardCharsets.UTF_8));
+                out.write('\n');
+                sent++;
+                if (sent % 50 == 0) {
+                    out.flush();
+                }
+            }
+        }
+        long searchable = awaitSearchable(marker, sent, Duration.ofSeconds(30));
+        long elapsed = System.nanoTime() - start;
+        probes.stop();
+        return row("tcp@" + rate / 1000 + "k", sent, searchable, elapsed, probes);
+    }
+
+    /** Waits until the n-th event of a paced run is due. */
+    private static void pace(long start, long n, int rate) throws InterruptedException {
+        long due = start + n * 1_000_000_000L / rate;
+        long wait = due - System.nanoTime();
+        if (wait > 1_000_000) {
+            Thread.sleep(wait / 1_000_000);
+        }
+    }
+
     private String udp(long events, int rate) throws Exception {
         String marker = "udp" + System.nanoTime();
-        Probes probes = new Probes("tcp");
+        Probes probes = new Probes("udp");
         long start = System.nanoTime();
         probes.start();
         long sent = 0;
         try (DatagramSocket socket = new DatagramSocket()) {
             InetAddress loopback = InetAddress.getLoopbackAddress();
-            long perMilli = Math.max(1, rate / 1000);
             long deadline = System.nanoTime() + PHASE_LIMIT.toNanos();
             while (sent < events && System.nanoTime() < deadline) {
-                long due = start + (sent / perMilli) * 1_000_000L;
-                while (System.nanoTime() < due) {
-                    Thread.onSpinWait();
-                }
+                pace(start, sent, rate);
                 byte[] bytes = line(marker, sent).getBytes(StandardCharsets.UTF_8);
                 socket.send(new DatagramPacket(bytes, bytes.length, loopback, syslogPort));
                 sent++;
@@ -172,7 +204,7 @@ public final class IngestBenchmark {
 
     private String http(long events) throws Exception {
         String marker = "http" + System.nanoTime();
-        Probes probes = new Probes("tcp");
+        Probes probes = new Probes("http");
         long start = System.nanoTime();
         probes.start();
         int batch = 1000;
