@@ -63,6 +63,10 @@ class IngestEndToEndTest {
 
     @LocalServerPort
     int httpPort;
+    @Autowired
+    org.apache.camel.CamelContext camel;
+    @Autowired
+    routes.ops.Retention retention;
     Appliance appliance;
     String marker;
 
@@ -255,6 +259,19 @@ class IngestEndToEndTest {
         assertThat(s.get("total").asLong()).isEqualTo(2);
         assertThat(s.get("histogram")).hasSize(3);
         assertThat(s.get("top")).extracting(v -> v.get("value").asText()).containsExactlyInAnyOrder("200", "503");
+    }
+
+    @Test
+    void theDailyRetentionJobDeletesEventsPastTheirAge() throws Exception {
+        assertThat(camel.getRouteController().getRouteStatus("retention").isStarted()).isTrue();
+        appliance.post("/api/ingest_log", "application/x-ndjson", KEY,
+                "{\"@timestamp\":\"2020-01-01T00:00:00Z\",\"user\":{\"name\":\"" + marker + "\"}}\n"
+                        + "{\"user\":{\"name\":\"" + marker + "\"}}\n");
+        assertThat(appliance.searchUntilTotal("user.name:" + marker, 2).get("total").asLong()).isEqualTo(2);
+        assertThat(retention.run()).isGreaterThanOrEqualTo(1);
+        JsonNode left = appliance.searchUntil("user.name:" + marker, a -> a.get("total").asLong() == 1);
+        assertThat(left.get("total").asLong()).isEqualTo(1);
+        assertThat(events(left).getFirst().at("/@timestamp").asText()).doesNotStartWith("2020");
     }
 
     @Test
