@@ -1,0 +1,73 @@
+package routes.detect;
+
+import routes.normalize.Event;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Evaluates every event against the compiled Sigma rules as it streams past. Rules are indexed by log source: an
+ * event meets only the rules written for its source (the set per source is worked out once and cached). A new rule
+ * set is swapped in atomically; evaluation in progress finishes on the old one.
+ */
+public final class SigmaEngine {
+
+    private volatile RuleIndex index = new RuleIndex(List.of());
+
+    /** Replaces the rule set. */
+    public void load(List<SigmaRule> rules) {
+        index = new RuleIndex(List.copyOf(rules));
+    }
+
+    public List<SigmaRule> rules() {
+        return index.rules;
+    }
+
+    /** The findings for one event: one per matching rule. */
+    public List<Finding> evaluate(Event event) {
+        RuleIndex current = index;
+        SigmaRule[] candidates = current.forSource(EventSource.of(event));
+        if (candidates.length == 0) {
+            return List.of();
+        }
+        MatchContext context = new MatchContext(event);
+        List<Finding> findings = null;
+        for (SigmaRule rule : candidates) {
+            context.rollback(0);
+            if (rule.detection().matches(context)) {
+                if (findings == null) {
+                    findings = new ArrayList<>(2);
+                }
+                findings.add(new Finding(rule.id(), rule.title(), rule.level(), rule.status(), rule.tags(),
+                        event.id(), event.timestamp(), context.takeMatches()));
+            }
+        }
+        return findings == null ? List.of() : findings;
+    }
+
+    /** The findings for a batch of events, in event order. */
+    public List<Finding> evaluate(List<Event> events) {
+        List<Finding> findings = new ArrayList<>();
+        for (Event event : events) {
+            findings.addAll(evaluate(event));
+        }
+        return findings;
+    }
+
+    /** The rules, and per event source the ones that apply. */
+    private static final class RuleIndex {
+        private final List<SigmaRule> rules;
+        private final Map<String, SigmaRule[]> bySource = new ConcurrentHashMap<>();
+
+        RuleIndex(List<SigmaRule> rules) {
+            this.rules = rules;
+        }
+
+        SigmaRule[] forSource(EventSource source) {
+            return bySource.computeIfAbsent(source.key(), key -> rules.stream()
+                    .filter(rule -> source.accepts(rule.logSource())).toArray(SigmaRule[]::new));
+        }
+    }
+}

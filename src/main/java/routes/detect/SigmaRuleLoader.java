@@ -1,0 +1,168 @@
+package routes.detect;
+
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Reads Sigma rule files (one or more YAML documents each, including Sigma 1 {@code action: global} collections)
+ * and compiles their detection rules. A rule that cannot be used is rejected with a precise reason; the others in
+ * the same file are still loaded.
+ */
+public final class SigmaRuleLoader {
+
+    /** What a set of files gave: the compiled rules and a reason for every rule that was rejected. */
+    public record Result(List<SigmaRule> rules, List<Rejected> rejected) {
+    }
+
+    /** A rule (or file) not loaded, and why. */
+    public record Rejected(String source, String id, String reason) {
+    }
+
+    private static final Set<String> LEVELS = Set.of("informational", "low", "medium", "high", "critical");
+
+    private final DetectionCompiler compiler;
+
+    public SigmaRuleLoader(Map<String, List<String>> placeholders) {
+        this.compiler = new DetectionCompiler(placeholders);
+    }
+
+    /** Every {@code .yml}/{@code .yaml} file under the directories, in path order. */
+    public Result loadDirectories(List<Path> directories) throws IOException {
+        List<SigmaRule> rules = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
+        for (Path directory : directories) {
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(directory)) {
+                files = walk.filter(Files::isRegularFile).filter(p -> {
+                    String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                    return name.endsWith(".yml") || name.endsWith(".yaml");
+                }).sorted().toList();
+            }
+            for (Path file : files) {
+                Result one = load(Files.readString(file, StandardCharsets.UTF_8), file.toString());
+                rules.addAll(one.rules());
+                rejected.addAll(one.rejected());
+            }
+        }
+        return new Result(rules, rejected);
+    }
+
+    /** The rules of one file's text; {@code source} names it in rules and reasons. */
+    public Result load(String text, String source) {
+        List<SigmaRule> rules = new ArrayList<>();
+        List<Rejected> rejected = new ArrayList<>();
+        List<Map<String, Object>> documents = new ArrayList<>();
+        try {
+            for (Object document : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(text)) {
+                if (document instanceof Map<?, ?> map) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> typed = (Map<String, Object>) map;
+                    documents.add(typed);
+                } else if (document != null) {
+                    rejected.add(new Rejected(source, null, "a rule document must be a YAML map"));
+                }
+            }
+        } catch (YAMLException e) {
+            String reason = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ");
+            rejected.add(new Rejected(source, null, "not valid YAML: " + reason));
+            return new Result(rules, rejected);
+        }
+        Map<String, Object> global = Map.of();
+        for (int n = 0; n < documents.size(); n++) {
+            Map<String, Object> document = documents.get(n);
+            Object action = document.get("action");
+            if ("global".equals(action)) {
+                global = without(document, "action");
+                continue;
+            }
+            if ("reset".equals(action)) {
+                global = Map.of();
+                continue;
+            }
+            Map<String, Object> rule = merge(global, without(document, "action"));
+            String id = text(rule.get("id"));
+            try {
+                rules.add(compile(rule, documents.size() > 1 ? source + "#" + (n + 1) : source));
+            } catch (SigmaRuleException e) {
+                rejected.add(new Rejected(source, id, e.getMessage()));
+            }
+        }
+        return new Result(rules, rejected);
+    }
+
+    private SigmaRule compile(Map<String, Object> rule, String source) {
+        if (rule.containsKey("correlation")) {
+            throw new SigmaRuleException("correlation rule: evaluated by the correlation engine, not loaded here");
+        }
+        if (rule.containsKey("filter")) {
+            throw new SigmaRuleException("Sigma filter: meta filters are not supported yet");
+        }
+        String title = text(rule.get("title"));
+        if (title == null || title.isBlank()) {
+            throw new SigmaRuleException("missing title");
+        }
+        if (!(rule.get("logsource") instanceof Map<?, ?> logsource)) {
+            throw new SigmaRuleException("missing logsource");
+        }
+        if (!(rule.get("detection") instanceof Map<?, ?> detection)) {
+            throw new SigmaRuleException("missing detection");
+        }
+        String level = text(rule.get("level"));
+        if (level != null && !LEVELS.contains(level.toLowerCase(Locale.ROOT))) {
+            throw new SigmaRuleException("level '" + level + "' is not one of " + LEVELS);
+        }
+        String id = text(rule.get("id"));
+        return new SigmaRule(id != null ? id : source, text(rule.get("name")), title, text(rule.get("status")),
+                level == null ? "medium" : level.toLowerCase(Locale.ROOT), text(rule.get("description")),
+                strings(rule.get("tags")), strings(rule.get("falsepositives")),
+                LogSource.of(text(logsource.get("product")), text(logsource.get("category")),
+                        text(logsource.get("service"))),
+                source, compiler.compile(detection));
+    }
+
+    private static Map<String, Object> without(Map<String, Object> document, String key) {
+        Map<String, Object> copy = new LinkedHashMap<>(document);
+        copy.remove(key);
+        return copy;
+    }
+
+    /** A Sigma 1 collection: the global document's keys, deep-merged under each rule document's own. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> merge(Map<String, Object> base, Map<String, Object> over) {
+        Map<String, Object> merged = new LinkedHashMap<>(base);
+        for (Map.Entry<String, Object> entry : over.entrySet()) {
+            Object existing = merged.get(entry.getKey());
+            if (existing instanceof Map<?, ?> a && entry.getValue() instanceof Map<?, ?> b) {
+                merged.put(entry.getKey(), merge((Map<String, Object>) a, (Map<String, Object>) b));
+            } else {
+                merged.put(entry.getKey(), entry.getValue());
+            }
+        }
+        return merged;
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : String.valueOf(value);
+    }
+
+    private static List<String> strings(Object value) {
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return value == null ? List.of() : List.of(String.valueOf(value));
+    }
+}
