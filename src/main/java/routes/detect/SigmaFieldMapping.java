@@ -7,6 +7,8 @@ import static java.util.Map.entry;
 /**
  * The one table from Sigma taxonomy field names to ECS: process creation, web server (W3C) and proxy, firewall,
  * DNS and Zeek names. A name not listed is used as written, so rules written with ECS names work as they are.
+ * {@code cs-uri-query} maps to the whole requested URI: SigmaHQ's web server rules use it for attack strings that
+ * in Apache and nginx logs sit in the path as often as in the query.
  */
 public final class SigmaFieldMapping {
 
@@ -25,7 +27,7 @@ public final class SigmaFieldMapping {
             entry("Protocol", "network.transport"),
             // web server access logs (W3C extended names) and proxies
             entry("c-ip", "source.ip"), entry("s-ip", "destination.ip"), entry("cs-method", "http.request.method"),
-            entry("cs-uri-stem", "url.path"), entry("cs-uri-query", "url.query"), entry("cs-uri", "url.original"),
+            entry("cs-uri-stem", "url.path"), entry("cs-uri-query", "url.original"), entry("cs-uri", "url.original"),
             entry("c-uri", "url.original"), entry("c-uri-stem", "url.path"), entry("c-uri-query", "url.query"),
             entry("c-uri-extension", "url.extension"), entry("sc-status", "http.response.status_code"),
             entry("cs-user-agent", "user_agent.original"), entry("c-useragent", "user_agent.original"),
