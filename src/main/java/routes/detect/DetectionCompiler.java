@@ -199,8 +199,12 @@ final class DetectionCompiler {
         };
     }
 
+    /** OR-lists at least this long of plain "contains" values are matched in one pass (Aho–Corasick). */
+    private static final int MULTI_PATTERN_MIN = 3;
+
     private List<ValueTest> stringTests(List<Object> values, Modifiers m, String label) {
         List<ValueTest> tests = new ArrayList<>();
+        List<String> contained = new ArrayList<>();
         for (String text : transformed(values, m, label)) {
             if (text == null) {
                 tests.add(new ValueTest() {
@@ -232,9 +236,26 @@ final class DetectionCompiler {
             }
             String wildcarded = (m.contains || m.endswith ? "*" : "") + text + (m.contains || m.startswith ? "*" : "");
             StringPattern pattern = StringPattern.compile(wildcarded, m.cased);
-            tests.add((original, lower) -> pattern.matches(pattern.lowerCase() ? lower : original));
+            if (pattern.containedLiteral() != null && !m.all && !m.neq) {
+                contained.add(pattern.containedLiteral());
+            } else {
+                tests.add((original, lower) -> pattern.matches(pattern.lowerCase() ? lower : original));
+            }
+        }
+        if (contained.size() >= MULTI_PATTERN_MIN) {
+            AhoCorasick any = new AhoCorasick(contained);
+            boolean cased = m.cased;
+            tests.add((original, lower) -> any.firstIn(cased ? original : lower) != null);
+        } else {
+            for (String literal : contained) {
+                tests.add((original, lower) -> (cased(m) ? original : lower).contains(literal));
+            }
         }
         return tests;
+    }
+
+    private static boolean cased(Modifiers m) {
+        return m.cased;
     }
 
     /**

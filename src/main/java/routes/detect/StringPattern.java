@@ -12,18 +12,35 @@ import java.util.regex.Pattern;
  */
 final class StringPattern {
 
-    private enum Kind { ANY, EXACT, PREFIX, SUFFIX, CONTAINS, GLOB }
+    private enum Kind { ANY, EXACT, PREFIX, SUFFIX, CONTAINS, SEGMENTS, GLOB }
 
     private final Kind kind;
     private final String literal;
     private final Pattern glob;
     private final boolean cased;
+    /** For SEGMENTS: the literals between '*'s, and whether the value must start / end with the outer ones. */
+    private final String[] segments;
+    private final boolean anchoredStart;
+    private final boolean anchoredEnd;
 
     private StringPattern(Kind kind, String literal, Pattern glob, boolean cased) {
+        this(kind, literal, glob, cased, null, false, false);
+    }
+
+    private StringPattern(Kind kind, String literal, Pattern glob, boolean cased, String[] segments,
+                          boolean anchoredStart, boolean anchoredEnd) {
         this.kind = kind;
         this.literal = literal;
         this.glob = glob;
         this.cased = cased;
+        this.segments = segments;
+        this.anchoredStart = anchoredStart;
+        this.anchoredEnd = anchoredEnd;
+    }
+
+    /** The literal of a plain "contains" pattern (no other wildcard), or null for any other pattern. */
+    String containedLiteral() {
+        return kind == Kind.CONTAINS ? literal : null;
     }
 
     /** True when the pattern compares against lower-cased event values. */
@@ -39,8 +56,33 @@ final class StringPattern {
             case PREFIX -> value.startsWith(literal);
             case SUFFIX -> value.endsWith(literal);
             case CONTAINS -> value.contains(literal);
+            case SEGMENTS -> matchSegments(value);
             case GLOB -> glob.matcher(value).matches();
         };
+    }
+
+    /** '*'-only globs: each literal in order, the first at the start and the last at the end when anchored. */
+    private boolean matchSegments(String value) {
+        int from = 0;
+        int last = segments.length - 1;
+        for (int i = 0; i <= last; i++) {
+            String segment = segments[i];
+            if (i == 0 && anchoredStart) {
+                if (!value.startsWith(segment)) {
+                    return false;
+                }
+                from = segment.length();
+            } else if (i == last && anchoredEnd) {
+                return value.length() - segment.length() >= from && value.endsWith(segment);
+            } else {
+                int at = value.indexOf(segment, from);
+                if (at < 0) {
+                    return false;
+                }
+                from = at + segment.length();
+            }
+        }
+        return true;
     }
 
     /** Compiles a Sigma value: {@code \*} and {@code \?} are literal, {@code \\} is one backslash. */
@@ -92,6 +134,9 @@ final class StringPattern {
             if (parts.size() == 3 && stars == 2 && leading && trailing) {
                 return new StringPattern(Kind.CONTAINS, text(parts.get(1), cased), null, cased);
             }
+            String[] literals = parts.stream().filter(p -> p instanceof String).map(p -> text(p, cased))
+                    .toArray(String[]::new);
+            return new StringPattern(Kind.SEGMENTS, null, null, cased, literals, !leading, !trailing);
         }
         StringBuilder regex = new StringBuilder();
         for (Object part : parts) {
@@ -113,6 +158,7 @@ final class StringPattern {
 
     @Override
     public String toString() {
-        return kind + (literal != null ? " '" + literal + "'" : glob != null ? " /" + glob + "/" : "");
+        return kind + (literal != null ? " '" + literal + "'" : glob != null ? " /" + glob + "/"
+                : segments != null ? " " + java.util.Arrays.toString(segments) : "");
     }
 }
