@@ -1,15 +1,24 @@
 package routes;
 
 import org.springframework.boot.SpringApplication;
+import routes.detect.RulesCommand;
+
+import java.util.Arrays;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Caravan, the SIEM appliance: starts the Camel pipeline, the stores and the API. */
+/**
+ * Caravan, the SIEM appliance: starts the Camel pipeline, the stores and the API. With a command as first argument
+ * it runs that tool instead and exits: {@code rules DIR...} compiles rule files.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class CaravanApplication {
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("rules")) {
+            System.exit(RulesCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        }
         SpringApplication.run(CaravanApplication.class, args);
     }
 }

@@ -1,0 +1,52 @@
+package routes.detect;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar caravan.jar rules DIR...}: compiles every rule file under the directories without starting the
+ * appliance, prints one line per rule (its id, then {@code compiled} and its title, or {@code rejected} and the
+ * reason) and a last line {@code N compiled, M rejected}. Exits 1 when a rule was rejected, 2 on bad arguments.
+ */
+public final class RulesCommand {
+
+    private RulesCommand() {
+    }
+
+    public static int run(List<String> arguments, PrintStream out, PrintStream err) {
+        if (arguments.isEmpty()) {
+            err.println("usage: caravan rules DIR...   (compiles every .yml/.yaml rule under the directories)");
+            return 2;
+        }
+        List<Path> directories = new ArrayList<>();
+        for (String argument : arguments) {
+            Path directory = Path.of(argument);
+            if (!Files.isDirectory(directory)) {
+                err.println("not a directory: " + argument);
+                return 2;
+            }
+            directories.add(directory);
+        }
+        SigmaRuleLoader.Result result;
+        try {
+            result = new SigmaRuleLoader(Map.of()).loadDirectories(directories);
+        } catch (IOException e) {
+            err.println("cannot read the rules: " + e.getMessage());
+            return 2;
+        }
+        for (SigmaRule rule : result.rules()) {
+            out.println(rule.id() + "\tcompiled\t" + rule.title());
+        }
+        for (SigmaRuleLoader.Rejected rejected : result.rejected()) {
+            out.println((rejected.id() != null ? rejected.id() : rejected.source()) + "\trejected\t"
+                    + rejected.source() + ": " + rejected.reason());
+        }
+        out.println(result.rules().size() + " compiled, " + result.rejected().size() + " rejected");
+        return result.rejected().isEmpty() ? 0 : 1;
+    }
+}
