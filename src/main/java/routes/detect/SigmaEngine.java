@@ -41,14 +41,14 @@ public final class SigmaEngine {
                     findings = new ArrayList<>(2);
                 }
                 findings.add(new Finding(rule.id(), rule.title(), rule.level(), rule.status(), rule.tags(),
-                        event.id(), event.timestamp(), context.takeMatches()));
+                        event.id(), event.timestamp(), context.takeMatches(), event));
             }
         }
         return findings == null ? List.of() : findings;
     }
 
     /** The findings for a batch of events, in event order. */
-    public List<Finding> evaluate(List<Event> events) {
+    public List<Finding> evaluateAll(List<Event> events) {
         List<Finding> findings = new ArrayList<>();
         for (Event event : events) {
             findings.addAll(evaluate(event));

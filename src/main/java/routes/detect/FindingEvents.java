@@ -1,0 +1,63 @@
+package routes.detect;
+
+import routes.normalize.Event;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns findings into ECS signal documents ({@code event.kind: signal}) for the event index, so detections are
+ * searched like events ({@code event.kind:signal AND rule.name:...}) and lead back to the event that fired them.
+ */
+public final class FindingEvents {
+
+    /** Elastic's risk-score convention for the five Sigma levels. */
+    private static final Map<String, Long> SEVERITY = Map.of("informational", 1L, "low", 21L, "medium", 47L,
+            "high", 73L, "critical", 99L);
+    private static final List<String> CONTEXT = List.of("source.ip", "source.port", "destination.ip",
+            "destination.port", "user.name", "host.name", "process.name", "url.original", "http.request.method",
+            "http.response.status_code", "network.transport");
+
+    public List<Event> toEvents(List<Finding> findings) {
+        List<Event> signals = new ArrayList<>(findings.size());
+        for (Finding finding : findings) {
+            signals.add(toEvent(finding));
+        }
+        return signals;
+    }
+
+    Event toEvent(Finding finding) {
+        Event.Builder signal = Event.builder();
+        signal.put("@timestamp", finding.timestamp());
+        signal.put("event.kind", "signal");
+        signal.put("event.dataset", "caravan.findings");
+        signal.put("event.severity", SEVERITY.getOrDefault(finding.level(), 47L));
+        signal.put("rule.id", finding.ruleId());
+        signal.put("rule.name", finding.ruleTitle());
+        signal.put("rule.ruleset", "sigma");
+        signal.put("labels.level", finding.level());
+        signal.put("labels.rule_status", finding.status());
+        signal.put("labels.event_id", finding.eventId());
+        if (!finding.tags().isEmpty()) {
+            signal.put("tags", finding.tags());
+        }
+        Event source = finding.event();
+        if (source != null) {
+            for (String field : CONTEXT) {
+                signal.put(field, source.get(field));
+            }
+            signal.put("labels.event_dataset", source.getString("event.dataset"));
+        }
+        List<String> matched = finding.matches().stream().map(m -> m.field() + "=" + abbreviate(m.value())).toList();
+        if (!matched.isEmpty()) {
+            signal.put("labels.matched", matched);
+        }
+        signal.put("message", finding.ruleTitle() + (matched.isEmpty() ? "" : " (" + String.join(", ", matched) + ")"));
+        return signal.build();
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 200 ? value : value.substring(0, 197) + "...";
+    }
+}

@@ -1,0 +1,154 @@
+package routes.detect;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The rules the engine runs: those shipped in the jar ({@code rules/} on the class path) and those in the operator
+ * directory, which is checked for changes and reloaded. A rule that breaks is rejected with its reason and, if an
+ * earlier version of it was running, that version keeps running. An operator rule replaces a shipped one with the
+ * same id.
+ */
+public final class RuleRepository {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RuleRepository.class);
+
+    /** What is loaded now, for the API. */
+    public record Status(Instant loadedAt, List<SigmaRule> rules, List<SigmaRuleLoader.Rejected> rejected) {
+    }
+
+    private final SigmaEngine engine;
+    private final SigmaRuleLoader loader;
+    private final Path operatorDir;
+    private final Map<String, List<SigmaRule>> shipped;
+    private final List<SigmaRuleLoader.Rejected> shippedRejected = new ArrayList<>();
+    private Map<String, List<SigmaRule>> lastGoodBySource = Map.of();
+    private String fingerprint = "";
+    private volatile Status status = new Status(Instant.EPOCH, List.of(), List.of());
+
+    public RuleRepository(SigmaEngine engine, SigmaRuleLoader loader, Path operatorDir) {
+        this.engine = engine;
+        this.loader = loader;
+        this.operatorDir = operatorDir;
+        this.shipped = loadShipped();
+        reload();
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public SigmaRuleLoader loader() {
+        return loader;
+    }
+
+    /** Reloads when a file in the operator directory was added, changed or removed; true when it reloaded. */
+    public synchronized boolean reloadIfChanged() {
+        if (!fingerprint().equals(fingerprint)) {
+            reload();
+            return true;
+        }
+        return false;
+    }
+
+    /** Loads the operator directory again and swaps the new rule set into the engine. */
+    public synchronized void reload() {
+        String now = fingerprint();
+        Map<String, List<SigmaRule>> bySource = new LinkedHashMap<>();
+        List<SigmaRuleLoader.Rejected> rejected = new ArrayList<>(shippedRejected);
+        for (Path file : operatorFiles()) {
+            String source = file.toString();
+            SigmaRuleLoader.Result result;
+            try {
+                result = loader.load(Files.readString(file, StandardCharsets.UTF_8), source);
+            } catch (IOException e) {
+                result = new SigmaRuleLoader.Result(List.of(),
+                        List.of(new SigmaRuleLoader.Rejected(source, null, "cannot read: " + e.getMessage())));
+            }
+            List<SigmaRule> rules = new ArrayList<>(result.rules());
+            List<SigmaRule> previous = lastGoodBySource.getOrDefault(source, List.of());
+            for (SigmaRuleLoader.Rejected r : result.rejected()) {
+                List<SigmaRule> kept = previous.stream()
+                        .filter(old -> r.id() == null ? rules.stream().noneMatch(n -> n.id().equals(old.id()))
+                                : old.id().equals(r.id()))
+                        .toList();
+                rules.addAll(kept);
+                String note = kept.isEmpty() ? "" : " (the previous version keeps running)";
+                rejected.add(new SigmaRuleLoader.Rejected(r.source(), r.id(), r.reason() + note));
+                LOG.warn("Sigma rule rejected in {}{}: {}{}", source, r.id() == null ? "" : " (" + r.id() + ")",
+                        r.reason(), note);
+            }
+            bySource.put(source, rules);
+        }
+        Map<String, SigmaRule> byId = new LinkedHashMap<>();
+        shipped.values().forEach(list -> list.forEach(rule -> byId.put(rule.id(), rule)));
+        bySource.values().forEach(list -> list.forEach(rule -> byId.put(rule.id(), rule)));
+        List<SigmaRule> rules = List.copyOf(byId.values());
+        engine.load(rules);
+        lastGoodBySource = bySource;
+        fingerprint = now;
+        status = new Status(Instant.now(), rules, List.copyOf(rejected));
+        LOG.info("Sigma rules loaded: {} running, {} rejected", rules.size(), rejected.size());
+    }
+
+    private Map<String, List<SigmaRule>> loadShipped() {
+        Map<String, List<SigmaRule>> rules = new LinkedHashMap<>();
+        try {
+            Resource[] resources = new PathMatchingResourcePatternResolver().getResources("classpath*:rules/**/*.y*ml");
+            for (Resource resource : resources) {
+                String source = "classpath:rules/" + resource.getFilename();
+                SigmaRuleLoader.Result result = loader.load(resource.getContentAsString(StandardCharsets.UTF_8),
+                        source);
+                rules.put(source, result.rules());
+                shippedRejected.addAll(result.rejected());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the rules shipped in the jar", e);
+        }
+        return rules;
+    }
+
+    private List<Path> operatorFiles() {
+        if (operatorDir == null || !Files.isDirectory(operatorDir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(operatorDir)) {
+            return walk.filter(Files::isRegularFile).filter(p -> {
+                String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+                return name.endsWith(".yml") || name.endsWith(".yaml");
+            }).sorted().toList();
+        } catch (IOException e) {
+            LOG.warn("Cannot list {}: {}", operatorDir, e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** Names, sizes and modification times of the operator's rule files. */
+    private String fingerprint() {
+        StringBuilder print = new StringBuilder();
+        for (Path file : operatorFiles()) {
+            try {
+                print.append(file).append('|').append(Files.size(file)).append('|')
+                        .append(Files.getLastModifiedTime(file).toMillis()).append('\n');
+            } catch (IOException e) {
+                print.append(file).append("|gone\n");
+            }
+        }
+        return print.toString();
+    }
+}
