@@ -77,7 +77,7 @@ public final class RuleRepository {
             try {
                 result = loader.load(Files.readString(file, StandardCharsets.UTF_8), source);
             } catch (IOException e) {
-                result = new SigmaRuleLoader.Result(List.of(),
+                result = new SigmaRuleLoader.Result(List.of(), List.of(),
                         List.of(new SigmaRuleLoader.Rejected(source, null, "cannot read: " + e.getMessage())));
             }
             List<SigmaRule> rules = new ArrayList<>(result.rules());

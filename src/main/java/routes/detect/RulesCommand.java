@@ -42,11 +42,24 @@ public final class RulesCommand {
         for (SigmaRule rule : result.rules()) {
             out.println(rule.id() + "\tcompiled\t" + rule.title());
         }
+        List<SigmaRule> all = new ArrayList<>(result.rules());
+        List<CorrelationEngine.Unresolved> unresolved = new CorrelationEngine(1, 1).load(result.correlations(), all);
+        for (CorrelationRule correlation : result.correlations()) {
+            if (unresolved.stream().noneMatch(u -> u.rule() == correlation)) {
+                out.println(correlation.id() + "\tcompiled\t" + correlation.title() + " (" + correlation.type()
+                        + " correlation)");
+            }
+        }
+        for (CorrelationEngine.Unresolved u : unresolved) {
+            out.println(u.rule().id() + "\trejected\t" + u.rule().source() + ": " + u.reason());
+        }
         for (SigmaRuleLoader.Rejected rejected : result.rejected()) {
             out.println((rejected.id() != null ? rejected.id() : rejected.source()) + "\trejected\t"
                     + rejected.source() + ": " + rejected.reason());
         }
-        out.println(result.rules().size() + " compiled, " + result.rejected().size() + " rejected");
-        return result.rejected().isEmpty() ? 0 : 1;
+        int compiled = result.rules().size() + result.correlations().size() - unresolved.size();
+        int rejected = result.rejected().size() + unresolved.size();
+        out.println(compiled + " compiled, " + rejected + " rejected");
+        return rejected == 0 ? 0 : 1;
     }
 }

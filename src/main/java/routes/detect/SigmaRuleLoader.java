@@ -24,8 +24,8 @@ import java.util.stream.Stream;
  */
 public final class SigmaRuleLoader {
 
-    /** What a set of files gave: the compiled rules and a reason for every rule that was rejected. */
-    public record Result(List<SigmaRule> rules, List<Rejected> rejected) {
+    /** What a set of files gave: the compiled rules and correlations, and a reason for every one rejected. */
+    public record Result(List<SigmaRule> rules, List<CorrelationRule> correlations, List<Rejected> rejected) {
     }
 
     /** A rule (or file) not loaded, and why. */
@@ -43,6 +43,7 @@ public final class SigmaRuleLoader {
     /** Every {@code .yml}/{@code .yaml} file under the directories, in path order. */
     public Result loadDirectories(List<Path> directories) throws IOException {
         List<SigmaRule> rules = new ArrayList<>();
+        List<CorrelationRule> correlations = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
         for (Path directory : directories) {
             List<Path> files;
@@ -55,15 +56,17 @@ public final class SigmaRuleLoader {
             for (Path file : files) {
                 Result one = load(Files.readString(file, StandardCharsets.UTF_8), file.toString());
                 rules.addAll(one.rules());
+                correlations.addAll(one.correlations());
                 rejected.addAll(one.rejected());
             }
         }
-        return new Result(rules, rejected);
+        return new Result(rules, correlations, rejected);
     }
 
     /** The rules of one file's text; {@code source} names it in rules and reasons. */
     public Result load(String text, String source) {
         List<SigmaRule> rules = new ArrayList<>();
+        List<CorrelationRule> correlations = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
         List<Map<String, Object>> documents = new ArrayList<>();
         try {
@@ -79,7 +82,7 @@ public final class SigmaRuleLoader {
         } catch (YAMLException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ");
             rejected.add(new Rejected(source, null, "not valid YAML: " + reason));
-            return new Result(rules, rejected);
+            return new Result(rules, correlations, rejected);
         }
         Map<String, Object> global = Map.of();
         for (int n = 0; n < documents.size(); n++) {
@@ -95,19 +98,122 @@ public final class SigmaRuleLoader {
             }
             Map<String, Object> rule = merge(global, without(document, "action"));
             String id = text(rule.get("id"));
+            String where = documents.size() > 1 ? source + "#" + (n + 1) : source;
             try {
-                rules.add(compile(rule, documents.size() > 1 ? source + "#" + (n + 1) : source));
+                if (rule.containsKey("correlation")) {
+                    correlations.add(correlation(rule, where));
+                } else {
+                    rules.add(compile(rule, where));
+                }
             } catch (SigmaRuleException e) {
                 rejected.add(new Rejected(source, id, e.getMessage()));
             }
         }
-        return new Result(rules, rejected);
+        return new Result(rules, correlations, rejected);
+    }
+
+    private static final Set<String> CORRELATION_TYPES = Set.of("event_count", "value_count", "temporal",
+            "temporal_ordered", "value_sum", "value_avg", "value_percentile");
+
+    private static CorrelationRule correlation(Map<String, Object> rule, String source) {
+        String title = text(rule.get("title"));
+        if (title == null || title.isBlank()) {
+            throw new SigmaRuleException("missing title");
+        }
+        if (!(rule.get("correlation") instanceof Map<?, ?> c)) {
+            throw new SigmaRuleException("correlation must be a map");
+        }
+        String type = text(c.get("type"));
+        if (type == null || !CORRELATION_TYPES.contains(type)) {
+            throw new SigmaRuleException("correlation type '" + type + "' is not one of " + CORRELATION_TYPES);
+        }
+        List<String> rules = strings(c.get("rules"));
+        if (rules.isEmpty()) {
+            throw new SigmaRuleException("correlation has no rules");
+        }
+        java.time.Duration timespan = timespan(text(c.get("timespan")));
+        CorrelationRule.Condition condition = condition(c.get("condition"), type);
+        Map<String, Map<String, String>> aliases = new LinkedHashMap<>();
+        if (c.get("aliases") instanceof Map<?, ?> map) {
+            map.forEach((alias, perRule) -> {
+                if (!(perRule instanceof Map<?, ?> fields)) {
+                    throw new SigmaRuleException("alias '" + alias + "' must map rule names to fields");
+                }
+                Map<String, String> resolved = new LinkedHashMap<>();
+                fields.forEach((ruleName, field) -> resolved.put(String.valueOf(ruleName), String.valueOf(field)));
+                aliases.put(String.valueOf(alias), resolved);
+            });
+        }
+        String level = text(rule.get("level"));
+        if (level != null && !LEVELS.contains(level.toLowerCase(Locale.ROOT))) {
+            throw new SigmaRuleException("level '" + level + "' is not one of " + LEVELS);
+        }
+        String id = text(rule.get("id"));
+        return new CorrelationRule(id != null ? id : source, text(rule.get("name")), title,
+                level == null ? "medium" : level.toLowerCase(Locale.ROOT), strings(rule.get("tags")), type, rules,
+                strings(c.get("group-by")), timespan, condition, aliases,
+                Boolean.TRUE.equals(c.get("generate")) || Boolean.TRUE.equals(rule.get("generate")), source);
+    }
+
+    private static java.time.Duration timespan(String text) {
+        if (text == null || !text.matches("\\d+[smhdw]")) {
+            throw new SigmaRuleException("timespan '" + text + "' must be a number and s, m, h, d or w (like 5m)");
+        }
+        long amount = Long.parseLong(text.substring(0, text.length() - 1));
+        return switch (text.charAt(text.length() - 1)) {
+            case 's' -> java.time.Duration.ofSeconds(amount);
+            case 'm' -> java.time.Duration.ofMinutes(amount);
+            case 'h' -> java.time.Duration.ofHours(amount);
+            case 'd' -> java.time.Duration.ofDays(amount);
+            default -> java.time.Duration.ofDays(7 * amount);
+        };
+    }
+
+    private static CorrelationRule.Condition condition(Object value, String type) {
+        boolean needsCondition = !type.startsWith("temporal");
+        if (value == null) {
+            if (needsCondition) {
+                throw new SigmaRuleException(type + " needs a condition (gt, gte, lt, lte or eq)");
+            }
+            return new CorrelationRule.Condition(null, null, null, null, null, null, null);
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw new SigmaRuleException("condition must be a map such as {gte: 10}");
+        }
+        Map<String, Double> bounds = new LinkedHashMap<>();
+        String field = null;
+        Double percentile = null;
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            switch (key) {
+                case "gt", "gte", "lt", "lte", "eq" -> {
+                    if (!(entry.getValue() instanceof Number number)) {
+                        throw new SigmaRuleException("condition " + key + " must be a number");
+                    }
+                    bounds.put(key, number.doubleValue());
+                }
+                case "field" -> field = String.valueOf(entry.getValue());
+                case "percentile" -> {
+                    if (!(entry.getValue() instanceof Number number) || number.doubleValue() < 0
+                            || number.doubleValue() > 100) {
+                        throw new SigmaRuleException("condition percentile must be a number from 0 to 100");
+                    }
+                    percentile = number.doubleValue();
+                }
+                default -> throw new SigmaRuleException("unknown condition key '" + key + "'");
+            }
+        }
+        if (bounds.isEmpty() && needsCondition) {
+            throw new SigmaRuleException(type + " needs a condition bound (gt, gte, lt, lte or eq)");
+        }
+        if (type.startsWith("value_") && field == null) {
+            throw new SigmaRuleException(type + " needs the field to count or aggregate in its condition");
+        }
+        return new CorrelationRule.Condition(bounds.get("gt"), bounds.get("gte"), bounds.get("lt"), bounds.get("lte"),
+                bounds.get("eq"), field, percentile);
     }
 
     private SigmaRule compile(Map<String, Object> rule, String source) {
-        if (rule.containsKey("correlation")) {
-            throw new SigmaRuleException("correlation rule: evaluated by the correlation engine, not loaded here");
-        }
         if (rule.containsKey("filter")) {
             throw new SigmaRuleException("Sigma filter: meta filters are not supported yet");
         }

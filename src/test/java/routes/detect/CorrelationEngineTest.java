@@ -1,0 +1,273 @@
+package routes.detect;
+
+import org.junit.jupiter.api.Test;
+import routes.normalize.Event;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CorrelationEngineTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static final String BASE = """
+            title: Failed SSH login
+            id: failed-ssh
+            name: failed_login
+            logsource: {product: linux, service: sshd}
+            detection:
+              sel: {event.action: ssh_login, event.outcome: failure}
+              condition: sel
+            ---
+            title: Successful SSH login
+            id: ok-ssh
+            name: successful_login
+            logsource: {product: linux, service: sshd}
+            detection:
+              sel: {event.action: ssh_login, event.outcome: success}
+              condition: sel
+            ---
+            title: Port probe blocked
+            id: fw-block
+            name: firewall_block
+            logsource: {category: firewall}
+            detection:
+              sel: {event.action: denied}
+              condition: sel
+            """;
+
+    private final SigmaEngine sigma = new SigmaEngine();
+    private final CorrelationEngine correlation = new CorrelationEngine(10_000, 1_000);
+
+    private void load(String correlations) {
+        SigmaRuleLoader.Result result = new SigmaRuleLoader(Map.of()).load(BASE + "---\n" + correlations, "t.yml");
+        assertThat(result.rejected()).isEmpty();
+        sigma.load(result.rules());
+        assertThat(correlation.load(result.correlations(), result.rules())).isEmpty();
+    }
+
+    private static Event ssh(int second, String outcome, String ip, String user) {
+        Event.Builder b = Event.builder();
+        b.put("@timestamp", T0.plusSeconds(second));
+        b.put("event.dataset", "linux.sshd");
+        b.put("event.action", "ssh_login");
+        b.put("event.outcome", outcome);
+        b.put("source.ip", ip);
+        b.put("user.name", user);
+        return b.build();
+    }
+
+    private static Event blocked(int second, String ip, long port) {
+        Event.Builder b = Event.builder();
+        b.put("@timestamp", T0.plusSeconds(second));
+        b.put("event.dataset", "firewall.iptables");
+        b.put("event.action", "denied");
+        b.put("source.ip", ip);
+        b.put("destination.port", port);
+        return b.build();
+    }
+
+    private List<CorrelationEngine.Hit> feed(List<Event> events) {
+        List<CorrelationEngine.Hit> hits = new ArrayList<>();
+        for (Event event : events) {
+            for (Finding finding : sigma.evaluate(event)) {
+                hits.addAll(correlation.accept(finding));
+            }
+        }
+        return hits;
+    }
+
+    @Test
+    void fiveFailedLoginsFromOneSourceInFiveMinutesRaiseOneEventCountHit() {
+        load("""
+                title: SSH brute force
+                id: brute
+                correlation:
+                  type: event_count
+                  rules: [failed_login]
+                  group-by: [source.ip]
+                  timespan: 5m
+                  condition: {gte: 5}
+                level: high
+                """);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            events.add(ssh(i * 30, "failure", "203.0.113.7", "root"));
+            events.add(ssh(i * 30 + 1, "failure", "198.51.100.1", "root"));
+        }
+        events.add(ssh(200, "failure", "203.0.113.7", "admin"));
+        List<CorrelationEngine.Hit> hits = feed(events);
+        assertThat(hits).singleElement().satisfies(hit -> {
+            assertThat(hit.rule().id()).isEqualTo("brute");
+            assertThat(hit.group()).containsEntry("source.ip", "203.0.113.7");
+            assertThat(hit.count()).isEqualTo(5);
+            assertThat(hit.first()).isEqualTo(T0);
+            assertThat(hit.last()).isEqualTo(T0.plusSeconds(200));
+            assertThat(hit.eventIds()).hasSize(5);
+        });
+    }
+
+    @Test
+    void windowsSlideOverEventTimeSoABurstAcrossABoundaryIsCaughtAndOldEventsAgeOut() {
+        load("""
+                title: SSH brute force
+                id: brute
+                correlation: {type: event_count, rules: [failed_login], group-by: [source.ip], timespan: 1m,
+                              condition: {gte: 3}}
+                """);
+        // spread: never three within a minute
+        assertThat(feed(List.of(ssh(0, "failure", "203.0.113.7", "a"), ssh(50, "failure", "203.0.113.7", "a"),
+                ssh(115, "failure", "203.0.113.7", "a")))).isEmpty();
+        // a burst straddling the 10:03:00 boundary: 10:02:50, 10:02:58, 10:03:05
+        assertThat(feed(List.of(ssh(170, "failure", "203.0.113.8", "a"), ssh(178, "failure", "203.0.113.8", "a"),
+                ssh(185, "failure", "203.0.113.8", "a")))).hasSize(1);
+    }
+
+    @Test
+    void eventsArrivingOutOfOrderGiveTheSameHitAsInOrder() {
+        load("""
+                title: SSH brute force
+                id: brute
+                correlation: {type: event_count, rules: [failed_login], group-by: [source.ip], timespan: 1m,
+                              condition: {gte: 3}}
+                """);
+        assertThat(feed(List.of(ssh(40, "failure", "203.0.113.9", "a"), ssh(0, "failure", "203.0.113.9", "a"),
+                ssh(20, "failure", "203.0.113.9", "a")))).hasSize(1);
+    }
+
+    @Test
+    void valueCountCountsDistinctValues() {
+        load("""
+                title: Password spraying
+                id: spray
+                correlation:
+                  type: value_count
+                  rules: [failed_login]
+                  group-by: [source.ip]
+                  timespan: 10m
+                  condition: {field: user.name, gte: 3}
+                """);
+        assertThat(feed(List.of(ssh(0, "failure", "203.0.113.7", "root"), ssh(1, "failure", "203.0.113.7", "root"),
+                ssh(2, "failure", "203.0.113.7", "admin")))).isEmpty();
+        assertThat(feed(List.of(ssh(3, "failure", "203.0.113.7", "oracle")))).singleElement()
+                .satisfies(hit -> assertThat(hit.value()).isEqualTo(3));
+    }
+
+    @Test
+    void temporalOrderedNeedsTheRulesInOrderAndChainsOnACorrelation() {
+        load("""
+                title: Many failed logins
+                id: many-failed
+                name: many_failed
+                correlation: {type: event_count, rules: [failed_login], group-by: [user.name], timespan: 10m,
+                              condition: {gte: 3}}
+                ---
+                title: Brute force then success
+                id: brute-success
+                correlation:
+                  type: temporal_ordered
+                  rules: [many_failed, successful_login]
+                  group-by: [user.name]
+                  timespan: 10m
+                level: critical
+                """);
+        assertThat(feed(List.of(ssh(0, "success", "203.0.113.7", "bob")))).isEmpty();
+        List<CorrelationEngine.Hit> hits = feed(List.of(ssh(10, "failure", "203.0.113.7", "bob"),
+                ssh(11, "failure", "203.0.113.7", "bob"), ssh(12, "failure", "203.0.113.7", "bob"),
+                ssh(40, "success", "203.0.113.7", "bob")));
+        assertThat(hits).extracting(h -> h.rule().id()).containsExactly("many-failed", "brute-success");
+        assertThat(hits.getLast().group()).containsEntry("user.name", "bob");
+    }
+
+    @Test
+    void temporalWithAliasesGroupsDifferentFieldsOfDifferentRules() {
+        load("""
+                title: Failed login then scan from the same address
+                id: fail-and-scan
+                correlation:
+                  type: temporal
+                  rules: [failed_login, firewall_block]
+                  group-by: [attacker]
+                  timespan: 5m
+                  aliases:
+                    attacker:
+                      failed_login: source.ip
+                      firewall_block: source.ip
+                """);
+        assertThat(feed(List.of(blocked(0, "192.0.2.10", 22), ssh(5, "failure", "198.51.100.2", "x")))).isEmpty();
+        assertThat(feed(List.of(ssh(10, "failure", "192.0.2.10", "x")))).singleElement()
+                .satisfies(hit -> assertThat(hit.group()).containsEntry("attacker", "192.0.2.10"));
+    }
+
+    @Test
+    void valueSumAndPercentileAggregateAField() {
+        load("""
+                title: Many ports probed
+                id: port-sum
+                correlation:
+                  type: value_sum
+                  rules: [firewall_block]
+                  group-by: [source.ip]
+                  timespan: 1m
+                  condition: {field: destination.port, gt: 100}
+                ---
+                title: High ports
+                id: port-p90
+                correlation:
+                  type: value_percentile
+                  rules: [firewall_block]
+                  group-by: [source.ip]
+                  timespan: 1m
+                  condition: {field: destination.port, percentile: 90, gte: 8000}
+                """);
+        assertThat(feed(List.of(blocked(0, "192.0.2.20", 22), blocked(1, "192.0.2.20", 23))))
+                .isEmpty();
+        assertThat(feed(List.of(blocked(2, "192.0.2.20", 80)))).extracting(h -> h.rule().id())
+                .containsExactly("port-sum");
+        assertThat(feed(List.of(blocked(3, "192.0.2.30", 8080)))).extracting(h -> h.rule().id())
+                .containsExactly("port-sum", "port-p90");
+    }
+
+    @Test
+    void stateIsBoundedAndEvictionsAreCounted() {
+        CorrelationEngine small = new CorrelationEngine(2, 1_000);
+        SigmaRuleLoader.Result result = new SigmaRuleLoader(Map.of()).load(BASE + """
+                ---
+                title: brute
+                id: brute
+                correlation: {type: event_count, rules: [failed_login], group-by: [source.ip], timespan: 5m,
+                              condition: {gte: 2}}
+                """, "t.yml");
+        sigma.load(result.rules());
+        small.load(result.correlations(), result.rules());
+        for (String ip : List.of("192.0.2.1", "192.0.2.2", "192.0.2.3")) {
+            sigma.evaluate(ssh(0, "failure", ip, "x")).forEach(small::accept);
+        }
+        assertThat(small.evictions()).isEqualTo(1);
+        // the first group was dropped: its second failure starts over instead of completing a pair
+        List<CorrelationEngine.Hit> hits = new ArrayList<>();
+        sigma.evaluate(ssh(1, "failure", "192.0.2.1", "x")).forEach(f -> hits.addAll(small.accept(f)));
+        assertThat(hits).isEmpty();
+    }
+
+    @Test
+    void badCorrelationsAreRejectedWithReasons() {
+        SigmaRuleLoader loader = new SigmaRuleLoader(Map.of());
+        assertThat(loader.load("title: x\ncorrelation: {type: sometimes, rules: [a], timespan: 5m}", "x")
+                .rejected().getFirst().reason()).contains("correlation type 'sometimes'");
+        assertThat(loader.load("title: x\ncorrelation: {type: event_count, rules: [a], timespan: 5 minutes,"
+                + " condition: {gte: 1}}", "x").rejected().getFirst().reason()).contains("timespan");
+        assertThat(loader.load("title: x\ncorrelation: {type: value_count, rules: [a], timespan: 5m,"
+                + " condition: {gte: 1}}", "x").rejected().getFirst().reason()).contains("needs the field");
+        SigmaRuleLoader.Result unknown = loader.load("title: x\nid: x\ncorrelation: {type: event_count, "
+                + "rules: [nobody], timespan: 5m, condition: {gte: 1}}", "x");
+        assertThat(new CorrelationEngine(10, 10).load(unknown.correlations(), List.of()))
+                .singleElement().extracting(CorrelationEngine.Unresolved::reason).asString()
+                .contains("unknown rule(s) [nobody]");
+    }
+}
