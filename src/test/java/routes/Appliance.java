@@ -73,6 +73,15 @@ public final class Appliance {
         return searchUntil(query, answer -> answer.get("total").asLong() >= total);
     }
 
+    /** As {@link #searchUntil}, counting only events, not the signals detection writes beside them. */
+    public JsonNode eventsUntil(String query, Predicate<JsonNode> condition) throws Exception {
+        return searchUntil("event.kind:event AND (" + query + ")", condition);
+    }
+
+    public JsonNode eventsUntilTotal(String query, long total) throws Exception {
+        return eventsUntil(query, answer -> answer.get("total").asLong() >= total);
+    }
+
     public static JsonNode json(String text) throws IOException {
         return JSON.readTree(text);
     }

@@ -99,7 +99,7 @@ class IngestEndToEndTest {
                 "Failed password for invalid user " + marker + " from 203.0.113.9 port 52102 ssh2");
         logger("-d", "--rfc3164", "-t", "myapp", "unicode " + marker + " héllo wörld ✓");
 
-        JsonNode answer = appliance.searchUntilTotal("user.name:" + marker, 3);
+        JsonNode answer = appliance.eventsUntilTotal("user.name:" + marker, 3);
         assertThat(answer.get("total").asLong()).isEqualTo(3);
         assertThat(events(answer)).extracting(e -> e.at("/source/ip").asText())
                 .containsExactlyInAnyOrder("203.0.113.7", "203.0.113.8", "203.0.113.9");
@@ -111,7 +111,7 @@ class IngestEndToEndTest {
             assertThat(e.at("/log/source/address").asText()).startsWith("127.0.0.1:");
             assertThat(e.at("/observer/ip").asText()).isEqualTo("127.0.0.1");
         });
-        JsonNode unicode = appliance.searchUntilTotal(marker + " AND process.name:myapp", 1);
+        JsonNode unicode = appliance.eventsUntilTotal(marker + " AND process.name:myapp", 1);
         assertThat(events(unicode).getFirst().at("/message").asText()).isEqualTo("unicode " + marker
                 + " héllo wörld ✓");
     }
@@ -135,7 +135,7 @@ class IngestEndToEndTest {
         assertThat(body.get("rejected").get(0).get("reason").asText()).contains("JSON object");
         assertThat(body.get("rejected").get(2).get("reason").asText()).contains("@timestamp");
 
-        JsonNode stored = appliance.searchUntilTotal(marker, 3);
+        JsonNode stored = appliance.eventsUntilTotal(marker, 3);
         assertThat(stored.get("total").asLong()).isEqualTo(3);
         assertThat(Files.readString(todaysDeadLetters())).contains("\\\"@timestamp\\\":\\\"yesterday\\\"");
     }
@@ -183,12 +183,12 @@ class IngestEndToEndTest {
         }
         Files.move(staging, inbox.resolve(marker + ".log.gz"));
 
-        JsonNode answer = appliance.searchUntilTotal("user.name:" + marker, 2500);
+        JsonNode answer = appliance.eventsUntilTotal("user.name:" + marker, 2500);
         assertThat(answer.get("total").asLong()).isEqualTo(2500);
         awaitFile(inbox.resolve(".done").resolve(marker + ".log.gz"));
         assertThat(inbox.resolve(marker + ".log.gz")).doesNotExist();
         Thread.sleep(1500);
-        assertThat(appliance.searchUntilTotal("user.name:" + marker, 2500).get("total").asLong()).isEqualTo(2500);
+        assertThat(appliance.eventsUntilTotal("user.name:" + marker, 2500).get("total").asLong()).isEqualTo(2500);
     }
 
     @Test
@@ -210,27 +210,27 @@ class IngestEndToEndTest {
         append(TAILED, "Nov 23 10:00:00 h sshd[1]: Invalid user " + marker + " from 192.0.2.1 port 1\n");
         append(TAILED, "Nov 23 10:00:01 h sshd[1]: Invalid user " + marker + " from 192.0.2.2 port 2\n"
                 + "Nov 23 10:00:02 h sshd[1]: Invalid user " + marker + " from 192.0.2.3 port 3");
-        assertThat(appliance.searchUntilTotal("user.name:" + marker, 2).get("total").asLong()).isEqualTo(2);
+        assertThat(appliance.eventsUntilTotal("user.name:" + marker, 2).get("total").asLong()).isEqualTo(2);
         append(TAILED, "\n");
         // rotate: the old file gets one more line after the rename, then a new file appears
         Path rotated = TAILED.resolveSibling("auth.log.1");
         Files.move(TAILED, rotated);
         append(rotated, "Nov 23 10:00:03 h sshd[1]: Invalid user " + marker + " from 192.0.2.4 port 4\n");
         append(TAILED, "Nov 23 10:00:04 h sshd[1]: Invalid user " + marker + " from 192.0.2.5 port 5\n");
-        assertThat(appliance.searchUntilTotal("user.name:" + marker, 5).get("total").asLong()).isEqualTo(5);
+        assertThat(appliance.eventsUntilTotal("user.name:" + marker, 5).get("total").asLong()).isEqualTo(5);
         // copytruncate
         Files.write(TAILED, new byte[0], StandardOpenOption.TRUNCATE_EXISTING);
         append(TAILED, "Nov 23 10:00:05 h sshd[1]: Invalid user " + marker + " from 192.0.2.6 port 6\n");
-        JsonNode answer = appliance.searchUntilTotal("user.name:" + marker, 6);
+        JsonNode answer = appliance.eventsUntilTotal("user.name:" + marker, 6);
         assertThat(answer.get("total").asLong()).isEqualTo(6);
         Thread.sleep(500);
-        assertThat(appliance.searchUntilTotal("user.name:" + marker, 6).get("total").asLong()).isEqualTo(6);
+        assertThat(appliance.eventsUntilTotal("user.name:" + marker, 6).get("total").asLong()).isEqualTo(6);
     }
 
     @Test
     void malformedLinesAreStoredTaggedAndKeptAsDeadLetters() throws Exception {
         appliance.post("/api/ingest_log", "text/plain", KEY, "<13>1 2026-13-45T99:00:00Z h app - - - " + marker);
-        JsonNode answer = appliance.searchUntilTotal(marker + " AND tags:malformed", 1);
+        JsonNode answer = appliance.eventsUntilTotal(marker + " AND tags:malformed", 1);
         assertThat(answer.get("total").asLong()).isEqualTo(1);
         assertThat(events(answer).getFirst().at("/error/message").asText()).contains("invalid RFC 5424");
         assertThat(Files.readString(todaysDeadLetters())).contains(marker).contains("invalid RFC 5424");
@@ -241,9 +241,9 @@ class IngestEndToEndTest {
         appliance.post("/api/ingest_log", "application/x-ndjson", KEY,
                 "{\"message\":\"10.1.2.3 - - [23/Nov/2026:10:40:00 +0000] \\\"GET /a HTTP/1.1\\\" 503 1 \\\"-\\\" \\\"" + marker + "\\\"\"}\n"
                         + "{\"message\":\"192.0.2.9 - - [23/Nov/2026:10:40:01 +0000] \\\"GET /b HTTP/1.1\\\" 200 1 \\\"-\\\" \\\"" + marker + "\\\"\"}\n");
-        JsonNode both = appliance.searchUntilTotal("user_agent.original:" + marker, 2);
+        JsonNode both = appliance.eventsUntilTotal("user_agent.original:" + marker, 2);
         assertThat(both.get("total").asLong()).isEqualTo(2);
-        JsonNode cidr = appliance.searchUntil("user_agent.original:" + marker
+        JsonNode cidr = appliance.eventsUntil("user_agent.original:" + marker
                 + " AND source.ip:10.0.0.0/8 AND http.response.status_code:[500 TO 599]", a -> true);
         assertThat(cidr.get("total").asLong()).isEqualTo(1);
 
@@ -267,9 +267,9 @@ class IngestEndToEndTest {
         appliance.post("/api/ingest_log", "application/x-ndjson", KEY,
                 "{\"@timestamp\":\"2020-01-01T00:00:00Z\",\"user\":{\"name\":\"" + marker + "\"}}\n"
                         + "{\"user\":{\"name\":\"" + marker + "\"}}\n");
-        assertThat(appliance.searchUntilTotal("user.name:" + marker, 2).get("total").asLong()).isEqualTo(2);
+        assertThat(appliance.eventsUntilTotal("user.name:" + marker, 2).get("total").asLong()).isEqualTo(2);
         assertThat(retention.run()).isGreaterThanOrEqualTo(1);
-        JsonNode left = appliance.searchUntil("user.name:" + marker, a -> a.get("total").asLong() == 1);
+        JsonNode left = appliance.eventsUntil("user.name:" + marker, a -> a.get("total").asLong() == 1);
         assertThat(left.get("total").asLong()).isEqualTo(1);
         assertThat(events(left).getFirst().at("/@timestamp").asText()).doesNotStartWith("2020");
     }

@@ -67,10 +67,10 @@ class KafkaIngestTest {
             producer.flush();
         }
         Appliance appliance = new Appliance(httpPort);
-        JsonNode answer = appliance.searchUntilTotal("user.name:kafkauser", 4);
+        JsonNode answer = appliance.eventsUntilTotal("user.name:kafkauser", 4);
         assertThat(answer.get("total").asLong()).isEqualTo(4);
         assertThat(answer.get("events")).allSatisfy(e -> assertThat(e.at("/input/type").asText()).isEqualTo("kafka"));
-        JsonNode apache = appliance.searchUntilTotal("event.dataset:web.error AND source.ip:203.0.113.9", 1);
+        JsonNode apache = appliance.eventsUntilTotal("event.dataset:web.error AND source.ip:203.0.113.9", 1);
         assertThat(apache.get("total").asLong()).isEqualTo(1);
     }
 }

@@ -1,0 +1,153 @@
+package routes.detect;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
+import routes.ingest.RawLog;
+import routes.normalize.Event;
+import routes.normalize.Normalizer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Our rule pack ({@code src/main/resources/rules/caravan}) against its fixtures ({@code src/test/resources/rules}),
+ * one per rule file. A detection rule's fixture lists {@code [match]} lines (each must fire the rule) and
+ * {@code [nomatch]} lines (none may). A correlation's fixture lists a {@code [fires]} sequence (fed in order, it
+ * must complete the correlation) and a {@code [quiet]} sequence (it must not). {@code xN line} repeats a line N
+ * times with {@code {n}} replaced by 0..N-1 and {@code {n2}} by the same as two digits.
+ */
+class RulePackTest {
+
+    private static final Normalizer NORMALIZER = new Normalizer(ZoneOffset.UTC);
+    private static final Instant RECEIVED = Instant.parse("2026-11-23T12:00:00Z");
+    private static final Map<String, SigmaRuleLoader.Result> BY_FILE = new LinkedHashMap<>();
+    private static final List<SigmaRule> RULES = new ArrayList<>();
+    private static final List<CorrelationRule> CORRELATIONS = new ArrayList<>();
+
+    @BeforeAll
+    static void loadPack() throws IOException {
+        SigmaRuleLoader loader = new SigmaRuleLoader(Map.of());
+        for (Resource resource : new PathMatchingResourcePatternResolver().getResources("classpath:rules/caravan/*.yml")) {
+            SigmaRuleLoader.Result result = loader.load(resource.getContentAsString(StandardCharsets.UTF_8),
+                    resource.getFilename());
+            assertThat(result.rejected()).as(resource.getFilename()).isEmpty();
+            BY_FILE.put(resource.getFilename().replace(".yml", ""), result);
+            RULES.addAll(result.rules());
+            CORRELATIONS.addAll(result.correlations());
+        }
+        assertThat(new CorrelationEngine(1, 1).load(CORRELATIONS, RULES)).isEmpty();
+    }
+
+    @TestFactory
+    List<DynamicTest> everyRuleFiresOnItsSamplesAndOnlyOnThem() {
+        List<DynamicTest> tests = new ArrayList<>();
+        BY_FILE.forEach((name, result) -> tests.add(DynamicTest.dynamicTest(name, () -> check(name, result))));
+        assertThat(tests).hasSizeGreaterThanOrEqualTo(25);
+        return tests;
+    }
+
+    @TestFactory
+    List<DynamicTest> everyRuleHasTheMetadataAnAnalystNeeds() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (SigmaRule rule : RULES) {
+            tests.add(DynamicTest.dynamicTest(rule.title(), () -> {
+                assertThat(rule.id()).matches("[0-9a-f-]{36}");
+                assertThat(rule.description()).isNotBlank();
+                assertThat(rule.falsePositives()).isNotEmpty();
+                assertThat(rule.tags()).anyMatch(t -> t.matches("attack\\.t\\d{4}(\\.\\d{3})?"));
+            }));
+        }
+        for (CorrelationRule rule : CORRELATIONS) {
+            tests.add(DynamicTest.dynamicTest(rule.title(), () -> {
+                assertThat(rule.id()).matches("[0-9a-f-]{36}");
+                assertThat(rule.tags()).anyMatch(t -> t.matches("attack\\.t\\d{4}(\\.\\d{3})?"));
+            }));
+        }
+        return tests;
+    }
+
+    private static void check(String name, SigmaRuleLoader.Result result) throws IOException {
+        Map<String, List<String>> sections = fixture(name);
+        if (!result.correlations().isEmpty()) {
+            String id = result.correlations().getFirst().id();
+            assertThat(sections.get("fires")).as(name + " [fires]").isNotEmpty();
+            assertThat(sections.get("quiet")).as(name + " [quiet]").isNotEmpty();
+            assertThat(correlationHits(sections.get("fires"))).as(name + ": [fires] completes it").contains(id);
+            assertThat(correlationHits(sections.get("quiet"))).as(name + ": [quiet] leaves it").doesNotContain(id);
+            return;
+        }
+        String id = result.rules().getFirst().id();
+        SigmaEngine engine = new SigmaEngine();
+        engine.load(RULES);
+        assertThat(sections.get("match")).as(name + " [match]").isNotEmpty();
+        assertThat(sections.get("nomatch")).as(name + " [nomatch]").isNotEmpty();
+        for (String line : sections.get("match")) {
+            assertThat(ids(engine.evaluate(event(line)))).as("should fire on: " + line).contains(id);
+        }
+        for (String line : sections.get("nomatch")) {
+            assertThat(ids(engine.evaluate(event(line)))).as("should not fire on: " + line).doesNotContain(id);
+        }
+    }
+
+    private static Set<String> correlationHits(List<String> lines) {
+        SigmaEngine sigma = new SigmaEngine();
+        sigma.load(RULES);
+        CorrelationEngine correlation = new CorrelationEngine(10_000, 10_000);
+        correlation.load(CORRELATIONS, RULES);
+        Set<String> hits = new java.util.HashSet<>();
+        for (String line : lines) {
+            for (Finding finding : sigma.evaluate(event(line))) {
+                correlation.accept(finding).forEach(hit -> hits.add(hit.rule().id()));
+            }
+        }
+        return hits;
+    }
+
+    private static Set<String> ids(List<Finding> findings) {
+        return findings.stream().map(Finding::ruleId).collect(Collectors.toSet());
+    }
+
+    private static Event event(String line) {
+        return NORMALIZER.normalizeRecord(new RawLog(line, null, RECEIVED, "file", "fixture", false));
+    }
+
+    private static Map<String, List<String>> fixture(String name) throws IOException {
+        Map<String, List<String>> sections = new LinkedHashMap<>();
+        try (InputStream in = RulePackTest.class.getResourceAsStream("/rules/" + name + ".txt")) {
+            assertThat(in).as("fixture src/test/resources/rules/" + name + ".txt").isNotNull();
+            List<String> current = null;
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                if (line.startsWith("[") && line.endsWith("]")) {
+                    current = sections.computeIfAbsent(line.substring(1, line.length() - 1), k -> new ArrayList<>());
+                } else if (line.matches("x\\d+ .*")) {
+                    int times = Integer.parseInt(line.substring(1, line.indexOf(' ')));
+                    String template = line.substring(line.indexOf(' ') + 1);
+                    for (int n = 0; n < times; n++) {
+                        current.add(template.replace("{n2}", String.format("%02d", n)).replace("{n}",
+                                Integer.toString(n)));
+                    }
+                } else {
+                    current.add(line);
+                }
+            }
+        }
+        return sections;
+    }
+}
