@@ -1,6 +1,7 @@
 package routes;
 
 import org.springframework.boot.SpringApplication;
+import routes.detect.ReplayCommand;
 import routes.detect.RulesCommand;
 
 import java.util.Arrays;
@@ -9,7 +10,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
  * Caravan, the SIEM appliance: starts the Camel pipeline, the stores and the API. With a command as first argument
- * it runs that tool instead and exits: {@code rules DIR...} compiles rule files.
+ * it runs that tool instead and exits: {@code rules DIR...} compiles rule files, {@code replay FILE...} runs log
+ * files through normalize, detect and correlate.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -18,6 +20,9 @@ public class CaravanApplication {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("rules")) {
             System.exit(RulesCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("replay")) {
+            System.exit(ReplayCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
         }
         SpringApplication.run(CaravanApplication.class, args);
     }

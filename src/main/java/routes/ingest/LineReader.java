@@ -7,10 +7,10 @@ import java.io.InputStream;
  * Splits a byte stream into lines at {@code \n} (a {@code \r} before it is dropped), decoding each as UTF-8 with
  * invalid bytes kept visible, and cutting lines longer than the limit (the rest of such a line is skipped).
  */
-final class LineReader {
+public final class LineReader {
 
     /** One line read, and whether it was cut at the limit. */
-    record Line(String text, boolean truncated) {
+    public record Line(String text, boolean truncated) {
     }
 
     private final InputStream in;
@@ -20,13 +20,13 @@ final class LineReader {
     private int end;
     private boolean eof;
 
-    LineReader(InputStream in, int maxLine) {
+    public LineReader(InputStream in, int maxLine) {
         this.in = in;
         this.maxLine = maxLine;
     }
 
     /** The next line, or null at the end of the stream; the last line needs no final newline. */
-    Line next() throws IOException {
+    public Line next() throws IOException {
         int scanFrom = start;
         while (true) {
             for (int i = scanFrom; i < end; i++) {
