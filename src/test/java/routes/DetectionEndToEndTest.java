@@ -128,6 +128,47 @@ class DetectionEndToEndTest {
         assertThat(hasRule(rulesUntil(appliance, r -> !hasRule(r, id)), id)).isFalse();
     }
 
+    private static String idOf(JsonNode rules, String title) {
+        for (JsonNode rule : rules.get("rules")) {
+            if (rule.get("title").asText().equals(title)) {
+                return rule.get("id").asText();
+            }
+        }
+        throw new AssertionError("no rule titled " + title);
+    }
+
+    @Test
+    void backtestRunsADetectionOrACorrelationOverStoredEvents() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            lines.append("2020-03-0").append(1).append("T10:0").append(i)
+                    .append(":00Z bastion sshd[9]: Failed password for root from 192.0.2.250 port 4").append(i)
+                    .append("00 ssh2\n");
+        }
+        assertThat(appliance.post("/api/ingest_log", "text/plain", "k", lines.toString()).statusCode())
+                .isEqualTo(202);
+        assertThat(appliance.eventsUntilTotal("source.ip:192.0.2.250", 6).get("total").asLong()).isEqualTo(6);
+        JsonNode rules = Appliance.json(appliance.get("/api/v1/rules").body());
+        String failure = idOf(rules, "Failed Authentication On A Linux Host");
+        String brute = idOf(rules, "Brute Force Against Linux Logins From One Source");
+        String range = "?from=2020-03-01T00:00:00Z&to=2020-03-02T00:00:00Z";
+
+        JsonNode single = Appliance.json(appliance.post("/api/v1/rules/" + failure + "/backtest" + range,
+                "application/json", null, "").body());
+        assertThat(single.get("scanned").asLong()).isEqualTo(6);
+        assertThat(single.get("hits").asLong()).isEqualTo(6);
+
+        JsonNode correlated = Appliance.json(appliance.post("/api/v1/rules/" + brute + "/backtest" + range,
+                "application/json", null, "").body());
+        assertThat(correlated.get("hits").asLong()).isEqualTo(1);
+        assertThat(correlated.get("results").get(0).at("/group/source.ip").asText()).isEqualTo("192.0.2.250");
+        assertThat(correlated.get("results").get(0).get("count").asLong()).isEqualTo(5);
+
+        assertThat(appliance.post("/api/v1/rules/nope/backtest", "application/json", null, "").statusCode())
+                .isEqualTo(404);
+    }
+
     @Test
     void validateAndTestAnswerWithReasonsAndMatches() throws Exception {
         Appliance appliance = new Appliance(httpPort);

@@ -8,6 +8,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
+import routes.detect.CorrelationEngine;
+import routes.detect.CorrelationRule;
 import routes.detect.Finding;
 import routes.detect.RuleRepository;
 import routes.detect.SigmaEngine;
@@ -16,6 +18,8 @@ import routes.detect.SigmaRuleLoader;
 import routes.ingest.RawLog;
 import routes.normalize.Event;
 import routes.normalize.Normalizer;
+import routes.store.EventStore;
+import routes.store.TimeBounds;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,11 +40,13 @@ public class RulesController {
 
     private final RuleRepository rules;
     private final Normalizer normalizer;
+    private final EventStore store;
     private final ObjectMapper json = new ObjectMapper();
 
-    public RulesController(RuleRepository rules, Normalizer normalizer) {
+    public RulesController(RuleRepository rules, Normalizer normalizer, EventStore store) {
         this.rules = rules;
         this.normalizer = normalizer;
+        this.store = store;
     }
 
     @GetMapping
@@ -48,8 +54,19 @@ public class RulesController {
         RuleRepository.Status status = rules.status();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("loaded_at", status.loadedAt().toString());
-        answer.put("total", status.rules().size());
-        answer.put("rules", status.rules().stream().map(RulesController::describe).toList());
+        answer.put("total", status.rules().size() + status.correlations().size());
+        List<Map<String, Object>> all = new ArrayList<>(status.rules().stream().map(RulesController::describe).toList());
+        status.correlations().forEach(c -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("id", c.id());
+            item.put("title", c.title());
+            item.put("level", c.level());
+            item.put("type", c.type());
+            item.put("tags", c.tags());
+            item.put("source", c.source());
+            all.add(item);
+        });
+        answer.put("rules", all);
         answer.put("rejected", status.rejected().stream().map(r -> {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("source", r.source());
@@ -115,6 +132,81 @@ public class RulesController {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("matched", results.stream().filter(r -> (Boolean) r.get("matched")).count());
         answer.put("results", results);
+        return ResponseEntity.ok(answer);
+    }
+
+    /**
+     * Runs one rule (a detection or a correlation with the rules it refers to) over the stored events between
+     * {@code from} and {@code to}, oldest first, and answers its hits. At most {@code limit} events are read.
+     */
+    @PostMapping("/{id}/backtest")
+    public ResponseEntity<Map<String, Object>> backtest(@org.springframework.web.bind.annotation.PathVariable String id,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String from,
+            @org.springframework.web.bind.annotation.RequestParam(required = false) String to,
+            @org.springframework.web.bind.annotation.RequestParam(defaultValue = "100000") int limit) {
+        RuleRepository.Status status = rules.status();
+        SigmaRule rule = status.rules().stream().filter(r -> r.id().equals(id)).findFirst().orElse(null);
+        CorrelationRule correlation = status.correlations().stream().filter(c -> c.id().equals(id)).findFirst()
+                .orElse(null);
+        if (rule == null && correlation == null) {
+            return ResponseEntity.status(404).body(Map.of("error", "no rule with id " + id));
+        }
+        if (limit < 1 || limit > 1_000_000) {
+            return ResponseEntity.badRequest().body(Map.of("error", "limit must be between 1 and 1000000"));
+        }
+        Instant start = from == null ? null : TimeBounds.parse(from, false);
+        Instant end = to == null ? null : TimeBounds.parse(to, true);
+        if ((from != null && start == null) || (to != null && end == null)) {
+            return ResponseEntity.badRequest().body(Map.of("error",
+                    "from and to take ISO-8601, epoch milliseconds or now-<n><s|m|h|d|w>"));
+        }
+        List<Event> events = new ArrayList<>();
+        String cursor = null;
+        long total;
+        do {
+            EventStore.SearchResult page = store.search(new EventStore.SearchRequest("event.kind:event", start, end,
+                    Math.min(1000, limit - events.size()), cursor));
+            total = page.total();
+            events.addAll(page.events());
+            cursor = page.next();
+        } while (cursor != null && events.size() < limit);
+        java.util.Collections.reverse(events);
+        SigmaEngine engine = new SigmaEngine();
+        engine.load(rule != null ? List.of(rule) : status.rules());
+        CorrelationEngine correlate = new CorrelationEngine(1_000_000, 100_000);
+        if (correlation != null) {
+            correlate.load(status.correlations(), status.rules());
+        }
+        List<Object> hits = new ArrayList<>();
+        long count = 0;
+        for (Event event : events) {
+            for (Finding finding : engine.evaluate(event)) {
+                if (rule != null) {
+                    count++;
+                    if (hits.size() < 1000) {
+                        hits.add(Map.of("event_id", finding.eventId(), "timestamp", finding.timestamp().toString(),
+                                "matches", finding.matches().stream().map(m -> Map.of("field", m.field(), "value",
+                                        m.value())).toList()));
+                    }
+                    continue;
+                }
+                for (CorrelationEngine.Hit hit : correlate.accept(finding)) {
+                    if (hit.rule().id().equals(id)) {
+                        count++;
+                        if (hits.size() < 1000) {
+                            hits.add(Map.of("group", hit.group(), "count", hit.count(), "first",
+                                    hit.first().toString(), "last", hit.last().toString(), "events", hit.eventIds()));
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("rule", id);
+        answer.put("scanned", events.size());
+        answer.put("in_range", total);
+        answer.put("hits", count);
+        answer.put("results", hits);
         return ResponseEntity.ok(answer);
     }
 

@@ -29,7 +29,8 @@ public final class RuleRepository {
     private static final Logger LOG = LoggerFactory.getLogger(RuleRepository.class);
 
     /** What is loaded now, for the API. */
-    public record Status(Instant loadedAt, List<SigmaRule> rules, List<SigmaRuleLoader.Rejected> rejected) {
+    public record Status(Instant loadedAt, List<SigmaRule> rules, List<CorrelationRule> correlations,
+                         List<SigmaRuleLoader.Rejected> rejected) {
     }
 
     private final SigmaEngine engine;
@@ -39,7 +40,8 @@ public final class RuleRepository {
     private final List<SigmaRuleLoader.Rejected> shippedRejected = new ArrayList<>();
     private Map<String, List<SigmaRule>> lastGoodBySource = Map.of();
     private String fingerprint = "";
-    private volatile Status status = new Status(Instant.EPOCH, List.of(), List.of());
+    private final Map<String, List<CorrelationRule>> shippedCorrelations = new LinkedHashMap<>();
+    private volatile Status status = new Status(Instant.EPOCH, List.of(), List.of(), List.of());
 
     public RuleRepository(SigmaEngine engine, SigmaRuleLoader loader, Path operatorDir) {
         this.engine = engine;
@@ -70,6 +72,8 @@ public final class RuleRepository {
     public synchronized void reload() {
         String now = fingerprint();
         Map<String, List<SigmaRule>> bySource = new LinkedHashMap<>();
+        Map<String, CorrelationRule> correlationsById = new LinkedHashMap<>();
+        shippedCorrelations.values().forEach(list -> list.forEach(c -> correlationsById.put(c.id(), c)));
         List<SigmaRuleLoader.Rejected> rejected = new ArrayList<>(shippedRejected);
         for (Path file : operatorFiles()) {
             String source = file.toString();
@@ -80,6 +84,7 @@ public final class RuleRepository {
                 result = new SigmaRuleLoader.Result(List.of(), List.of(),
                         List.of(new SigmaRuleLoader.Rejected(source, null, "cannot read: " + e.getMessage())));
             }
+            result.correlations().forEach(c -> correlationsById.put(c.id(), c));
             List<SigmaRule> rules = new ArrayList<>(result.rules());
             List<SigmaRule> previous = lastGoodBySource.getOrDefault(source, List.of());
             for (SigmaRuleLoader.Rejected r : result.rejected()) {
@@ -99,11 +104,17 @@ public final class RuleRepository {
         shipped.values().forEach(list -> list.forEach(rule -> byId.put(rule.id(), rule)));
         bySource.values().forEach(list -> list.forEach(rule -> byId.put(rule.id(), rule)));
         List<SigmaRule> rules = List.copyOf(byId.values());
+        List<CorrelationRule> correlations = new ArrayList<>(correlationsById.values());
+        for (CorrelationEngine.Unresolved u : new CorrelationEngine(1, 1).load(correlations, rules)) {
+            correlations.remove(u.rule());
+            rejected.add(new SigmaRuleLoader.Rejected(u.rule().source(), u.rule().id(), u.reason()));
+        }
         engine.load(rules);
         lastGoodBySource = bySource;
         fingerprint = now;
-        status = new Status(Instant.now(), rules, List.copyOf(rejected));
-        LOG.info("Sigma rules loaded: {} running, {} rejected", rules.size(), rejected.size());
+        status = new Status(Instant.now(), rules, List.copyOf(correlations), List.copyOf(rejected));
+        LOG.info("Sigma rules loaded: {} rules and {} correlations running, {} rejected", rules.size(),
+                correlations.size(), rejected.size());
     }
 
     private Map<String, List<SigmaRule>> loadShipped() {
@@ -115,6 +126,7 @@ public final class RuleRepository {
                 SigmaRuleLoader.Result result = loader.load(resource.getContentAsString(StandardCharsets.UTF_8),
                         source);
                 rules.put(source, result.rules());
+                shippedCorrelations.put(source, result.correlations());
                 shippedRejected.addAll(result.rejected());
             }
         } catch (IOException e) {
