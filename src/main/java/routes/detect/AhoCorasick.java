@@ -21,12 +21,16 @@ final class AhoCorasick {
     private final String[] literals;
     /** The root's transitions for ASCII characters: most characters of a text leave the root, or stay there. */
     private final int[] rootNext = new int[128];
+    /** Every literal ending at a state, its own and those reached through failure links. */
+    private final int[][] outputs;
 
     AhoCorasick(List<String> words) {
         literals = words.toArray(String[]::new);
         List<char[]> chars = new ArrayList<>();
         List<int[]> targets = new ArrayList<>();
         List<Integer> out = new ArrayList<>();
+        List<int[]> own = new ArrayList<>();
+        own.add(new int[0]);
         chars.add(new char[0]);
         targets.add(new int[0]);
         out.add(-1);
@@ -39,6 +43,7 @@ final class AhoCorasick {
                     chars.add(new char[0]);
                     targets.add(new int[0]);
                     out.add(-1);
+                    own.add(new int[0]);
                     chars.set(state, append(chars.get(state), ch));
                     targets.set(state, append(targets.get(state), next));
                 }
@@ -47,6 +52,7 @@ final class AhoCorasick {
             if (out.get(state) < 0) {
                 out.set(state, w);
             }
+            own.set(state, append(own.get(state), w));
         }
         edgeChars = chars.toArray(char[][]::new);
         edgeTargets = targets.toArray(int[][]::new);
@@ -57,8 +63,14 @@ final class AhoCorasick {
             }
         }
         failure = new int[edgeChars.length];
+        outputs = new int[edgeChars.length][];
+        outputs[0] = own.get(0);
         Queue<Integer> queue = new ArrayDeque<>();
         for (int child : edgeTargets[0]) {
+            int[] mine = own.get(child);
+            int[] all = Arrays.copyOf(mine, mine.length + outputs[0].length);
+            System.arraycopy(outputs[0], 0, all, mine.length, outputs[0].length);
+            outputs[child] = all;
             queue.add(child);
         }
         while (!queue.isEmpty()) {
@@ -75,6 +87,11 @@ final class AhoCorasick {
                 if (output[child] < 0) {
                     output[child] = output[failure[child]];
                 }
+                int[] inherited = outputs[failure[child]];
+                int[] mine = own.get(child);
+                int[] all = Arrays.copyOf(mine, mine.length + inherited.length);
+                System.arraycopy(inherited, 0, all, mine.length, inherited.length);
+                outputs[child] = all;
                 queue.add(child);
             }
         }
@@ -105,6 +122,34 @@ final class AhoCorasick {
             }
         }
         return null;
+    }
+
+    /** Sets, in {@code found}, the id ({@code ids[literal]}) of every literal occurring in the text. */
+    void allIn(String text, int[] ids, java.util.BitSet found) {
+        for (int word : outputs[0]) {
+            found.set(ids[word]);
+        }
+        int state = 0;
+        for (int i = 0; i < text.length(); i++) {
+            state = step(state, text.charAt(i));
+            for (int word : outputs[state]) {
+                found.set(ids[word]);
+            }
+        }
+    }
+
+    private int step(int from, char ch) {
+        int state = from;
+        while (true) {
+            if (state == 0) {
+                return ch < 128 ? rootNext[ch] : Math.max(find(edgeChars[0], edgeTargets[0], ch), 0);
+            }
+            int next = find(edgeChars[state], edgeTargets[state], ch);
+            if (next >= 0) {
+                return next;
+            }
+            state = failure[state];
+        }
     }
 
     private static int find(char[] chars, int[] targets, char ch) {

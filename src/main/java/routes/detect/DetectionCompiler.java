@@ -34,10 +34,19 @@ final class DetectionCompiler {
     private static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\\\)%([A-Za-z0-9_.-]+)%");
 
     private final Map<String, List<String>> placeholders;
+    /** The literal sets of the rule being compiled, for the engine's shared field scanners. */
+    private List<LiteralSet> literalSets = new ArrayList<>();
 
     /** @param placeholders values for {@code |expand} placeholders ({@code %Servers%} → list) */
     DetectionCompiler(Map<String, List<String>> placeholders) {
         this.placeholders = placeholders;
+    }
+
+    /** The literal sets of the last rule compiled; a new list is started for the next one. */
+    List<LiteralSet> takeLiteralSets() {
+        List<LiteralSet> taken = List.copyOf(literalSets);
+        literalSets = new ArrayList<>();
+        return taken;
     }
 
     Detection compile(Map<?, ?> detection) {
@@ -110,7 +119,7 @@ final class DetectionCompiler {
         if (values.isEmpty()) {
             throw new SigmaRuleException(label + " has an empty list of values");
         }
-        Modifiers m = new Modifiers(label);
+        Modifiers m = new Modifiers(label, field);
         for (int i = 1; i < parts.length; i++) {
             m.add(parts[i].trim());
         }
@@ -141,7 +150,7 @@ final class DetectionCompiler {
     // ---- the kinds of value test ----
 
     /** Tests one event value (the original text, and lower-cased when the test needs it). */
-    private interface ValueTest {
+    interface ValueTest {
         boolean test(String original, String lower);
 
         default boolean wantsAbsent() {
@@ -179,6 +188,12 @@ final class DetectionCompiler {
                 boolean hit = false;
                 if (originals.length == 0) {
                     hit = test.wantsAbsent();
+                } else if (test instanceof SetTest set && !context.mayContain(set.literals())) {
+                    // the shared scan of this field found none of these literals
+                    if (all) {
+                        return false;
+                    }
+                    continue;
                 }
                 for (int i = 0; i < originals.length && !hit; i++) {
                     if (test.test(originals[i], lowers[i])) {
@@ -243,9 +258,9 @@ final class DetectionCompiler {
             }
         }
         if (contained.size() >= MULTI_PATTERN_MIN) {
-            AhoCorasick any = new AhoCorasick(contained);
-            boolean cased = m.cased;
-            tests.add((original, lower) -> any.firstIn(cased ? original : lower) != null);
+            LiteralSet set = LiteralSet.of(m.field, m.cased, contained);
+            literalSets.add(set);
+            tests.add(new SetTest(set, new AhoCorasick(contained)));
         } else {
             for (String literal : contained) {
                 tests.add((original, lower) -> (cased(m) ? original : lower).contains(literal));
@@ -256,6 +271,17 @@ final class DetectionCompiler {
 
     private static boolean cased(Modifiers m) {
         return m.cased;
+    }
+
+    /**
+     * An OR-list of contained literals: skipped when the engine's shared scan of the field found none of them,
+     * else matched value by value with its own automaton (which also names the value for the evidence).
+     */
+    record SetTest(LiteralSet literals, AhoCorasick automaton) implements ValueTest {
+        @Override
+        public boolean test(String original, String lower) {
+            return automaton.firstIn(literals.cased() ? original : lower) != null;
+        }
     }
 
     /**
@@ -518,6 +544,7 @@ final class DetectionCompiler {
     /** A field item's modifiers, checked for the combinations Sigma allows. */
     private static final class Modifiers {
         private final String label;
+        final String field;
         final List<String> transforms = new ArrayList<>();
         boolean contains;
         boolean startswith;
@@ -536,8 +563,9 @@ final class DetectionCompiler {
         String comparison;
         String timePart;
 
-        Modifiers(String label) {
+        Modifiers(String label, String field) {
             this.label = label;
+            this.field = field;
         }
 
         void add(String modifier) {

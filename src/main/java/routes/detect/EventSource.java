@@ -12,11 +12,26 @@ import java.util.Set;
  */
 record EventSource(String key, Set<String> products, Set<String> categories, Set<String> services) {
 
+    private static final java.util.Map<String, EventSource> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The sources of an event; the few distinct answers are cached (at most one per dataset and web server). */
     static EventSource of(Event event) {
-        String dataset = event.getString("event.dataset");
-        String program = event.getString("process.name");
-        String webServer = event.getString("event.module") != null ? event.getString("event.module") : program;
-        String d = dataset == null ? "" : dataset;
+        Object dataset = event.get("event.dataset");
+        String d = dataset == null ? "" : dataset.toString();
+        if (!d.startsWith("web.")) {
+            EventSource known = CACHE.get(d);
+            return known != null ? known : CACHE.computeIfAbsent(d, key -> compute(key, null));
+        }
+        Object module = event.get("event.module");
+        Object program = module != null ? module : event.get("process.name");
+        String server = program == null ? null : program.toString();
+        String key = d + "|" + server;
+        EventSource known = CACHE.size() < 1000 ? CACHE.get(key) : null;
+        return known != null ? known : CACHE.size() < 1000 ? CACHE.computeIfAbsent(key, k -> compute(d, server))
+                : compute(d, server);
+    }
+
+    private static EventSource compute(String d, String webServer) {
         return switch (d) {
             case "linux.sshd" -> linux(d, "sshd", "auth", "syslog");
             case "linux.pam" -> linux(d, "auth", "pam", "syslog");

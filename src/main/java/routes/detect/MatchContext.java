@@ -18,12 +18,35 @@ public final class MatchContext {
     private static final String[] NONE = new String[0];
 
     private final Event event;
+    private final FieldScanners scanners;
+    private final Map<String, java.util.BitSet> scanned = new HashMap<>();
     private final Map<String, String[]> texts = new HashMap<>();
     private final Map<String, String[]> lowered = new HashMap<>();
     private final List<Finding.Match> matches = new ArrayList<>();
 
     public MatchContext(Event event) {
+        this(event, FieldScanners.NONE);
+    }
+
+    MatchContext(Event event, FieldScanners scanners) {
         this.event = event;
+        this.scanners = scanners;
+    }
+
+    /**
+     * False only when the shared scan of the set's field proves none of its literals occurs (each field is scanned
+     * once per event, for all rules); true when one may, or when this rule set has no scanner for the field.
+     */
+    boolean mayContain(LiteralSet set) {
+        if (!scanners.covers(set)) {
+            return true;
+        }
+        java.util.BitSet found = scanned.get(set.scannerKey());
+        if (found == null) {
+            found = scanners.scan(set.scannerKey(), set.cased() ? values(set.field()) : lowerValues(set.field()));
+            scanned.put(set.scannerKey(), found);
+        }
+        return found.intersects(set.ids());
     }
 
     public Event event() {
@@ -32,27 +55,32 @@ public final class MatchContext {
 
     /** The field's values as text: none when absent, one for a scalar, each item of a list. */
     String[] values(String field) {
-        return texts.computeIfAbsent(field, f -> {
-            Object value = event.get(f);
+        String[] cached = texts.get(field);
+        if (cached == null) {
+            Object value = event.get(field);
             if (value == null) {
-                return NONE;
+                cached = NONE;
+            } else if (value instanceof List<?> list) {
+                cached = list.stream().map(String::valueOf).toArray(String[]::new);
+            } else {
+                cached = new String[]{value instanceof Instant instant ? instant.toString() : value.toString()};
             }
-            if (value instanceof List<?> list) {
-                return list.stream().map(String::valueOf).toArray(String[]::new);
-            }
-            return new String[]{value instanceof Instant instant ? instant.toString() : value.toString()};
-        });
+            texts.put(field, cached);
+        }
+        return cached;
     }
 
     String[] lowerValues(String field) {
-        return lowered.computeIfAbsent(field, f -> {
-            String[] original = values(f);
-            String[] lower = new String[original.length];
+        String[] cached = lowered.get(field);
+        if (cached == null) {
+            String[] original = values(field);
+            cached = new String[original.length];
             for (int i = 0; i < original.length; i++) {
-                lower[i] = original[i].toLowerCase(Locale.ROOT);
+                cached[i] = original[i].toLowerCase(Locale.ROOT);
             }
-            return lower;
-        });
+            lowered.put(field, cached);
+        }
+        return cached;
     }
 
     boolean has(String field) {

@@ -28,11 +28,12 @@ public final class SigmaEngine {
     /** The findings for one event: one per matching rule. */
     public List<Finding> evaluate(Event event) {
         RuleIndex current = index;
-        SigmaRule[] candidates = current.forSource(EventSource.of(event));
+        SourceRules source = current.forSource(EventSource.of(event));
+        SigmaRule[] candidates = source.rules();
         if (candidates.length == 0) {
             return List.of();
         }
-        MatchContext context = new MatchContext(event);
+        MatchContext context = new MatchContext(event, source.scanners());
         List<Finding> findings = null;
         for (SigmaRule rule : candidates) {
             context.rollback(0);
@@ -56,18 +57,29 @@ public final class SigmaEngine {
         return findings;
     }
 
+    /** The rules that apply to one event source, and the shared scanners over their contains-lists. */
+    private record SourceRules(SigmaRule[] rules, FieldScanners scanners) {
+    }
+
     /** The rules, and per event source the ones that apply. */
     private static final class RuleIndex {
         private final List<SigmaRule> rules;
-        private final Map<String, SigmaRule[]> bySource = new ConcurrentHashMap<>();
+        private final Map<String, SourceRules> bySource = new ConcurrentHashMap<>();
 
         RuleIndex(List<SigmaRule> rules) {
             this.rules = rules;
         }
 
-        SigmaRule[] forSource(EventSource source) {
-            return bySource.computeIfAbsent(source.key(), key -> rules.stream()
-                    .filter(rule -> source.accepts(rule.logSource())).toArray(SigmaRule[]::new));
+        SourceRules forSource(EventSource source) {
+            return bySource.computeIfAbsent(source.key(), key -> {
+                SigmaRule[] applicable = rules.stream().filter(rule -> source.accepts(rule.logSource()))
+                        .toArray(SigmaRule[]::new);
+                List<LiteralSet> sets = new ArrayList<>();
+                for (SigmaRule rule : applicable) {
+                    sets.addAll(rule.literalSets());
+                }
+                return new SourceRules(applicable, new FieldScanners(sets));
+            });
         }
     }
 }

@@ -34,10 +34,10 @@ public final class SigmaRuleLoader {
 
     private static final Set<String> LEVELS = Set.of("informational", "low", "medium", "high", "critical");
 
-    private final DetectionCompiler compiler;
+    private final Map<String, List<String>> placeholders;
 
     public SigmaRuleLoader(Map<String, List<String>> placeholders) {
-        this.compiler = new DetectionCompiler(placeholders);
+        this.placeholders = Map.copyOf(placeholders);
     }
 
     /** Every {@code .yml}/{@code .yaml} file under the directories, in path order. */
@@ -232,12 +232,16 @@ public final class SigmaRuleLoader {
             throw new SigmaRuleException("level '" + level + "' is not one of " + LEVELS);
         }
         String id = text(rule.get("id"));
+        // a compiler per rule: loaders are shared between threads, and the compiler collects per-rule state
+        DetectionCompiler compiler = new DetectionCompiler(placeholders);
+        Detection compiled = compiler.compile(detection);
+        List<LiteralSet> literalSets = compiler.takeLiteralSets();
         return new SigmaRule(id != null ? id : source, text(rule.get("name")), title, text(rule.get("status")),
                 level == null ? "medium" : level.toLowerCase(Locale.ROOT), text(rule.get("description")),
                 strings(rule.get("tags")), strings(rule.get("falsepositives")),
                 LogSource.of(text(logsource.get("product")), text(logsource.get("category")),
                         text(logsource.get("service"))),
-                source, compiler.compile(detection));
+                source, compiled, literalSets);
     }
 
     private static Map<String, Object> without(Map<String, Object> document, String key) {
