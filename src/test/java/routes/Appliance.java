@@ -34,6 +34,20 @@ public final class Appliance {
         }
     }
 
+    /**
+     * The settings that give a test's appliance its own data directory, loopback syslog listeners on its own port,
+     * an ingest key and a fast index refresh, so cached test contexts never share state or ports.
+     */
+    public static void isolate(org.springframework.test.context.DynamicPropertyRegistry registry, java.nio.file.Path data,
+                               int syslogPort, String apiKey) {
+        registry.add("siem.data-dir", data::toString);
+        registry.add("siem.syslog.host", () -> "127.0.0.1");
+        registry.add("siem.syslog.udp-port", () -> syslogPort);
+        registry.add("siem.syslog.tcp-port", () -> syslogPort);
+        registry.add("siem.ingest.api-keys", () -> apiKey);
+        registry.add("siem.store.refresh", () -> "100ms");
+    }
+
     public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(10))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());

@@ -35,12 +35,7 @@ class DetectionEndToEndTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("siem.data-dir", DATA::toString);
-        registry.add("siem.syslog.host", () -> "127.0.0.1");
-        registry.add("siem.syslog.udp-port", () -> SYSLOG_PORT);
-        registry.add("siem.syslog.tcp-port", () -> SYSLOG_PORT);
-        registry.add("siem.ingest.api-keys", () -> "k");
-        registry.add("siem.store.refresh", () -> "100ms");
+        Appliance.isolate(registry, DATA, SYSLOG_PORT, "k");
         registry.add("siem.rules.reload-interval", () -> "200ms");
     }
 

@@ -49,15 +49,10 @@ class IngestEndToEndTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
-        registry.add("siem.data-dir", DATA::toString);
-        registry.add("siem.syslog.host", () -> "127.0.0.1");
-        registry.add("siem.syslog.udp-port", () -> SYSLOG_PORT);
-        registry.add("siem.syslog.tcp-port", () -> SYSLOG_PORT);
-        registry.add("siem.ingest.api-keys", () -> KEY);
+        Appliance.isolate(registry, DATA, SYSLOG_PORT, KEY);
         registry.add("siem.ingest.max-body-size", () -> "64KB");
         registry.add("siem.ingest.tail-files", TAILED::toString);
         registry.add("siem.ingest.tail-interval", () -> "100ms");
-        registry.add("siem.store.refresh", () -> "100ms");
         registry.add("siem.timezone", () -> "UTC");
     }
 

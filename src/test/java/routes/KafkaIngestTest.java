@@ -21,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Logs consumed from a Kafka topic (an in-process broker) reach the index like any other input. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "siem.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "siem.kafka.logs-topic=test.logs",
-        "siem.store.refresh=100ms"})
+        "siem.kafka.logs-topic=test.logs"})
 @EmbeddedKafka(kraft = true, partitions = 2, topics = "test.logs")
 @DirtiesContext
 class KafkaIngestTest {
@@ -31,16 +30,7 @@ class KafkaIngestTest {
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
-        registry.add("siem.data-dir", () -> {
-            try {
-                return Files.createTempDirectory("caravan-kafka").toString();
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        registry.add("siem.syslog.host", () -> "127.0.0.1");
-        registry.add("siem.syslog.udp-port", () -> SYSLOG_PORT);
-        registry.add("siem.syslog.tcp-port", () -> SYSLOG_PORT);
+        Appliance.isolate(registry, Files.createTempDirectory("caravan-kafka"), SYSLOG_PORT, "k");
     }
 
     @LocalServerPort
