@@ -123,6 +123,22 @@ class DetectionEndToEndTest {
         assertThat(hasRule(rulesUntil(appliance, r -> !hasRule(r, id)), id)).isFalse();
     }
 
+    @Test
+    void aBruteForceOnLiveTrafficIsCorrelatedIntoOneSignal() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        for (int i = 0; i < 5; i++) {
+            logger("Failed password for root from 203.0.113.201 port 4" + i + "00 ssh2");
+        }
+        JsonNode correlated = appliance.searchUntilTotal("event.dataset:caravan.correlations AND "
+                + "rule.name:\"Brute Force Against Linux Logins From One Source\" AND source.ip:203.0.113.201", 1);
+        assertThat(correlated.get("total").asLong()).isEqualTo(1);
+        JsonNode signal = correlated.get("events").get(0);
+        assertThat(signal.at("/event/count").asLong()).isEqualTo(5);
+        assertThat(signal.at("/labels/group").toString()).contains("source.ip=203.0.113.201");
+        assertThat(signal.at("/labels/event_ids")).hasSize(5);
+        assertThat(signal.at("/event/severity").asLong()).isEqualTo(73);
+    }
+
     private static String idOf(JsonNode rules, String title) {
         for (JsonNode rule : rules.get("rules")) {
             if (rule.get("title").asText().equals(title)) {

@@ -102,6 +102,15 @@ public final class CorrelationEngine {
         return loaded.active;
     }
 
+    /** Takes a batch of findings in order; returns every correlation they completed. */
+    public List<Hit> acceptAll(List<Finding> findings) {
+        List<Hit> hits = new ArrayList<>();
+        for (Finding finding : findings) {
+            hits.addAll(accept(finding));
+        }
+        return hits;
+    }
+
     /** Takes one finding; returns the correlations it completed (and those their hits completed in turn). */
     public synchronized List<Hit> accept(Finding finding) {
         List<Hit> hits = new ArrayList<>();

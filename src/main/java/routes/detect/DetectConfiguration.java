@@ -14,8 +14,9 @@ public class DetectConfiguration {
     }
 
     @Bean
-    RuleRepository sigmaRules(SigmaEngine engine, RuleProperties rules, SiemProperties siem) {
-        return new RuleRepository(engine, new SigmaRuleLoader(rules.placeholdersOrNone()),
+    RuleRepository sigmaRules(SigmaEngine engine, CorrelationEngine correlationEngine, RuleProperties rules,
+                              SiemProperties siem) {
+        return new RuleRepository(engine, correlationEngine, new SigmaRuleLoader(rules.placeholdersOrNone()),
                 rules.dir() != null ? rules.dir() : siem.dataDir().resolve("rules"));
     }
 

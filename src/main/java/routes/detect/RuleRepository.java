@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The rules the engine runs: those shipped in the jar ({@code rules/} on the class path) and those in the operator
+ * The rules the engines run: those shipped in the jar ({@code rules/} on the class path) and those in the operator
  * directory, which is checked for changes and reloaded. A rule that breaks is rejected with its reason and, if an
  * earlier version of it was running, that version keeps running. An operator rule replaces a shipped one with the
  * same id.
@@ -34,6 +34,7 @@ public final class RuleRepository {
     }
 
     private final SigmaEngine engine;
+    private final CorrelationEngine correlation;
     private final SigmaRuleLoader loader;
     private final Path operatorDir;
     private final Map<String, List<SigmaRule>> shipped;
@@ -43,8 +44,10 @@ public final class RuleRepository {
     private final Map<String, List<CorrelationRule>> shippedCorrelations = new LinkedHashMap<>();
     private volatile Status status = new Status(Instant.EPOCH, List.of(), List.of(), List.of());
 
-    public RuleRepository(SigmaEngine engine, SigmaRuleLoader loader, Path operatorDir) {
+    public RuleRepository(SigmaEngine engine, CorrelationEngine correlation, SigmaRuleLoader loader,
+                          Path operatorDir) {
         this.engine = engine;
+        this.correlation = correlation;
         this.loader = loader;
         this.operatorDir = operatorDir;
         this.shipped = loadShipped();
@@ -105,7 +108,7 @@ public final class RuleRepository {
         bySource.values().forEach(list -> list.forEach(rule -> byId.put(rule.id(), rule)));
         List<SigmaRule> rules = List.copyOf(byId.values());
         List<CorrelationRule> correlations = new ArrayList<>(correlationsById.values());
-        for (CorrelationEngine.Unresolved u : new CorrelationEngine(1, 1).load(correlations, rules)) {
+        for (CorrelationEngine.Unresolved u : correlation.load(correlations, rules)) {
             correlations.remove(u.rule());
             rejected.add(new SigmaRuleLoader.Rejected(u.rule().source(), u.rule().id(), u.reason()));
         }

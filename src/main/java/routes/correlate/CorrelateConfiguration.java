@@ -1,0 +1,21 @@
+package routes.correlate;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import routes.detect.CorrelationEngine;
+
+/** The correlate stage's beans, referred to by name from {@code correlate.yaml}. */
+@Configuration(proxyBeanMethods = false)
+public class CorrelateConfiguration {
+
+    @Bean
+    CorrelationEngine correlationEngine(CorrelationProperties properties, MeterRegistry meters) {
+        CorrelationEngine engine = new CorrelationEngine(properties.maxGroups(), properties.maxEntriesPerGroup());
+        FunctionCounter.builder("caravan.correlation.evictions", engine, CorrelationEngine::evictions)
+                .description("correlation groups and window entries dropped to keep state bounded")
+                .register(meters);
+        return engine;
+    }
+}
