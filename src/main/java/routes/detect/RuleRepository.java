@@ -40,6 +40,7 @@ public final class RuleRepository {
     private final Map<String, List<SigmaRule>> shipped;
     private final List<SigmaRuleLoader.Rejected> shippedRejected = new ArrayList<>();
     private Map<String, List<SigmaRule>> lastGoodBySource = Map.of();
+    private Map<String, List<CorrelationRule>> lastGoodCorrelationsBySource = Map.of();
     private String fingerprint = "";
     private final Map<String, List<CorrelationRule>> shippedCorrelations = new LinkedHashMap<>();
     private volatile Status status = new Status(Instant.EPOCH, List.of(), List.of(), List.of());
@@ -75,6 +76,7 @@ public final class RuleRepository {
     public synchronized void reload() {
         String now = fingerprint();
         Map<String, List<SigmaRule>> bySource = new LinkedHashMap<>();
+        Map<String, List<CorrelationRule>> correlationsBySource = new LinkedHashMap<>();
         Map<String, CorrelationRule> correlationsById = new LinkedHashMap<>();
         shippedCorrelations.values().forEach(list -> list.forEach(c -> correlationsById.put(c.id(), c)));
         List<SigmaRuleLoader.Rejected> rejected = new ArrayList<>(shippedRejected);
@@ -87,21 +89,31 @@ public final class RuleRepository {
                 result = new SigmaRuleLoader.Result(List.of(), List.of(),
                         List.of(new SigmaRuleLoader.Rejected(source, null, "cannot read: " + e.getMessage())));
             }
-            result.correlations().forEach(c -> correlationsById.put(c.id(), c));
             List<SigmaRule> rules = new ArrayList<>(result.rules());
+            List<CorrelationRule> correlations = new ArrayList<>(result.correlations());
             List<SigmaRule> previous = lastGoodBySource.getOrDefault(source, List.of());
+            List<CorrelationRule> previousCorrelations = lastGoodCorrelationsBySource.getOrDefault(source, List.of());
             for (SigmaRuleLoader.Rejected r : result.rejected()) {
                 List<SigmaRule> kept = previous.stream()
                         .filter(old -> r.id() == null ? rules.stream().noneMatch(n -> n.id().equals(old.id()))
                                 : old.id().equals(r.id()))
                         .toList();
+                List<CorrelationRule> keptCorrelations = previousCorrelations.stream()
+                        .filter(old -> r.id() == null
+                                ? correlations.stream().noneMatch(n -> n.id().equals(old.id()))
+                                : old.id().equals(r.id()))
+                        .toList();
                 rules.addAll(kept);
-                String note = kept.isEmpty() ? "" : " (the previous version keeps running)";
+                correlations.addAll(keptCorrelations);
+                String note = kept.isEmpty() && keptCorrelations.isEmpty() ? ""
+                        : " (the previous version keeps running)";
                 rejected.add(new SigmaRuleLoader.Rejected(r.source(), r.id(), r.reason() + note));
                 LOG.warn("Sigma rule rejected in {}{}: {}{}", source, r.id() == null ? "" : " (" + r.id() + ")",
                         r.reason(), note);
             }
             bySource.put(source, rules);
+            correlationsBySource.put(source, correlations);
+            correlations.forEach(c -> correlationsById.put(c.id(), c));
         }
         Map<String, SigmaRule> byId = new LinkedHashMap<>();
         shipped.values().forEach(list -> list.forEach(rule -> byId.put(rule.id(), rule)));
@@ -114,6 +126,7 @@ public final class RuleRepository {
         }
         engine.load(rules);
         lastGoodBySource = bySource;
+        lastGoodCorrelationsBySource = correlationsBySource;
         fingerprint = now;
         status = new Status(Instant.now(), rules, List.copyOf(correlations), List.copyOf(rejected));
         LOG.info("Sigma rules loaded: {} rules and {} correlations running, {} rejected", rules.size(),
