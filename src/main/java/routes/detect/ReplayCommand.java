@@ -74,20 +74,26 @@ public final class ReplayCommand {
         SigmaRuleLoader loader = new SigmaRuleLoader(Map.of());
         List<SigmaRule> rules = new ArrayList<>();
         List<CorrelationRule> correlations = new ArrayList<>();
+        List<SigmaFilter> filters = new ArrayList<>();
         int rejected = 0;
         for (Resource resource : new PathMatchingResourcePatternResolver().getResources("classpath*:rules/**/*.y*ml")) {
             SigmaRuleLoader.Result result = loader.load(resource.getContentAsString(StandardCharsets.UTF_8),
                     "classpath:rules/" + resource.getFilename());
             rules.addAll(result.rules());
             correlations.addAll(result.correlations());
+            filters.addAll(result.filters());
             rejected += report(result.rejected(), err);
         }
         if (!ruleDirs.isEmpty()) {
             SigmaRuleLoader.Result result = loader.loadDirectories(ruleDirs);
             rules.addAll(result.rules());
             correlations.addAll(result.correlations());
+            filters.addAll(result.filters());
             rejected += report(result.rejected(), err);
         }
+        SigmaFilter.Applied applied = SigmaFilter.apply(rules, filters);
+        rules = new ArrayList<>(applied.rules());
+        rejected += report(applied.rejected(), err);
         SigmaEngine sigma = new SigmaEngine();
         sigma.load(rules);
         CorrelationEngine correlation = new CorrelationEngine(1_000_000, 100_000);

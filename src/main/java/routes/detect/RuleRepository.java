@@ -43,6 +43,7 @@ public final class RuleRepository {
     private Map<String, List<CorrelationRule>> lastGoodCorrelationsBySource = Map.of();
     private String fingerprint = "";
     private final Map<String, List<CorrelationRule>> shippedCorrelations = new LinkedHashMap<>();
+    private final List<SigmaFilter> shippedFilters = new ArrayList<>();
     private volatile Status status = new Status(Instant.EPOCH, List.of(), List.of(), List.of());
 
     public RuleRepository(SigmaEngine engine, CorrelationEngine correlation, SigmaRuleLoader loader,
@@ -79,6 +80,7 @@ public final class RuleRepository {
         Map<String, List<CorrelationRule>> correlationsBySource = new LinkedHashMap<>();
         Map<String, CorrelationRule> correlationsById = new LinkedHashMap<>();
         shippedCorrelations.values().forEach(list -> list.forEach(c -> correlationsById.put(c.id(), c)));
+        List<SigmaFilter> filters = new ArrayList<>(shippedFilters);
         List<SigmaRuleLoader.Rejected> rejected = new ArrayList<>(shippedRejected);
         for (Path file : operatorFiles()) {
             String source = file.toString();
@@ -112,13 +114,16 @@ public final class RuleRepository {
                         r.reason(), note);
             }
             bySource.put(source, rules);
+            filters.addAll(result.filters());
             correlationsBySource.put(source, correlations);
             correlations.forEach(c -> correlationsById.put(c.id(), c));
         }
         Map<String, SigmaRule> byId = new LinkedHashMap<>();
         shipped.values().forEach(list -> list.forEach(rule -> byId.put(rule.id(), rule)));
         bySource.values().forEach(list -> list.forEach(rule -> byId.put(rule.id(), rule)));
-        List<SigmaRule> rules = List.copyOf(byId.values());
+        SigmaFilter.Applied applied = SigmaFilter.apply(List.copyOf(byId.values()), filters);
+        List<SigmaRule> rules = applied.rules();
+        rejected.addAll(applied.rejected());
         List<CorrelationRule> correlations = new ArrayList<>(correlationsById.values());
         for (CorrelationEngine.Unresolved u : correlation.load(correlations, rules)) {
             correlations.remove(u.rule());
@@ -143,6 +148,7 @@ public final class RuleRepository {
                         source);
                 rules.put(source, result.rules());
                 shippedCorrelations.put(source, result.correlations());
+                shippedFilters.addAll(result.filters());
                 shippedRejected.addAll(result.rejected());
             }
         } catch (IOException e) {

@@ -42,7 +42,16 @@ public final class RulesCommand {
         for (SigmaRule rule : result.rules()) {
             out.println(rule.id() + "\tcompiled\t" + rule.title());
         }
-        List<SigmaRule> all = new ArrayList<>(result.rules());
+        SigmaFilter.Applied filtered = result.filtered();
+        List<SigmaRule> all = new ArrayList<>(filtered.rules());
+        for (SigmaFilter filter : result.filters()) {
+            if (filtered.rejected().stream().noneMatch(r -> java.util.Objects.equals(r.id(), filter.id()))) {
+                out.println(filter.id() + "\tcompiled\t" + filter.title() + " (filter on " + filter.rules() + ")");
+            }
+        }
+        for (SigmaRuleLoader.Rejected r : filtered.rejected()) {
+            out.println(r.id() + "\trejected\t" + r.source() + ": " + r.reason());
+        }
         List<CorrelationEngine.Unresolved> unresolved = new CorrelationEngine(1, 1).load(result.correlations(), all);
         for (CorrelationRule correlation : result.correlations()) {
             if (unresolved.stream().noneMatch(u -> u.rule() == correlation)) {
@@ -57,8 +66,9 @@ public final class RulesCommand {
             out.println((rejected.id() != null ? rejected.id() : rejected.source()) + "\trejected\t"
                     + rejected.source() + ": " + rejected.reason());
         }
-        int compiled = result.rules().size() + result.correlations().size() - unresolved.size();
-        int rejected = result.rejected().size() + unresolved.size();
+        int compiled = result.rules().size() + result.correlations().size() - unresolved.size()
+                + result.filters().size() - filtered.rejected().size();
+        int rejected = result.rejected().size() + unresolved.size() + filtered.rejected().size();
         out.println(compiled + " compiled, " + rejected + " rejected");
         return rejected == 0 ? 0 : 1;
     }

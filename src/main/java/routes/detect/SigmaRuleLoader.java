@@ -25,7 +25,17 @@ import java.util.stream.Stream;
 public final class SigmaRuleLoader {
 
     /** What a set of files gave: the compiled rules and correlations, and a reason for every one rejected. */
-    public record Result(List<SigmaRule> rules, List<CorrelationRule> correlations, List<Rejected> rejected) {
+    public record Result(List<SigmaRule> rules, List<CorrelationRule> correlations, List<SigmaFilter> filters,
+                         List<Rejected> rejected) {
+
+        public Result(List<SigmaRule> rules, List<CorrelationRule> correlations, List<Rejected> rejected) {
+            this(rules, correlations, List.of(), rejected);
+        }
+
+        /** The detection rules with this result's filters applied, and the filters that name no rule. */
+        public SigmaFilter.Applied filtered() {
+            return SigmaFilter.apply(rules, filters);
+        }
     }
 
     /** A rule (or file) not loaded, and why. */
@@ -44,6 +54,7 @@ public final class SigmaRuleLoader {
     public Result loadDirectories(List<Path> directories) throws IOException {
         List<SigmaRule> rules = new ArrayList<>();
         List<CorrelationRule> correlations = new ArrayList<>();
+        List<SigmaFilter> filters = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
         for (Path directory : directories) {
             List<Path> files;
@@ -57,16 +68,18 @@ public final class SigmaRuleLoader {
                 Result one = load(Files.readString(file, StandardCharsets.UTF_8), file.toString());
                 rules.addAll(one.rules());
                 correlations.addAll(one.correlations());
+                filters.addAll(one.filters());
                 rejected.addAll(one.rejected());
             }
         }
-        return new Result(rules, correlations, rejected);
+        return new Result(rules, correlations, filters, rejected);
     }
 
     /** The rules of one file's text; {@code source} names it in rules and reasons. */
     public Result load(String text, String source) {
         List<SigmaRule> rules = new ArrayList<>();
         List<CorrelationRule> correlations = new ArrayList<>();
+        List<SigmaFilter> filters = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
         List<Map<String, Object>> documents = new ArrayList<>();
         try {
@@ -82,7 +95,7 @@ public final class SigmaRuleLoader {
         } catch (YAMLException e) {
             String reason = e.getMessage() == null ? e.toString() : e.getMessage().replaceAll("\\s+", " ");
             rejected.add(new Rejected(source, null, "not valid YAML: " + reason));
-            return new Result(rules, correlations, rejected);
+            return new Result(rules, correlations, filters, rejected);
         }
         Map<String, Object> global = Map.of();
         for (int n = 0; n < documents.size(); n++) {
@@ -102,6 +115,8 @@ public final class SigmaRuleLoader {
             try {
                 if (rule.containsKey("correlation")) {
                     correlations.add(correlation(rule, where));
+                } else if (rule.containsKey("filter")) {
+                    filters.add(filter(rule, where));
                 } else {
                     rules.add(compile(rule, where));
                 }
@@ -109,7 +124,29 @@ public final class SigmaRuleLoader {
                 rejected.add(new Rejected(source, id, e.getMessage()));
             }
         }
-        return new Result(rules, correlations, rejected);
+        return new Result(rules, correlations, filters, rejected);
+    }
+
+    private SigmaFilter filter(Map<String, Object> rule, String source) {
+        String title = text(rule.get("title"));
+        if (title == null || title.isBlank()) {
+            throw new SigmaRuleException("missing title");
+        }
+        if (!(rule.get("filter") instanceof Map<?, ?> filter)) {
+            throw new SigmaRuleException("filter must be a map with rules, a selection and a condition");
+        }
+        List<String> targets = strings(filter.get("rules"));
+        if (targets.isEmpty()) {
+            throw new SigmaRuleException("filter names no rules");
+        }
+        Map<Object, Object> detection = new LinkedHashMap<>(filter);
+        detection.remove("rules");
+        LogSource logSource = rule.get("logsource") instanceof Map<?, ?> ls
+                ? LogSource.of(text(ls.get("product")), text(ls.get("category")), text(ls.get("service")))
+                : LogSource.of(null, null, null);
+        String id = text(rule.get("id"));
+        return new SigmaFilter(id != null ? id : source, title, targets, logSource, source,
+                new DetectionCompiler(placeholders).compile(detection));
     }
 
     private static final Set<String> CORRELATION_TYPES = Set.of("event_count", "value_count", "temporal",
@@ -214,9 +251,6 @@ public final class SigmaRuleLoader {
     }
 
     private SigmaRule compile(Map<String, Object> rule, String source) {
-        if (rule.containsKey("filter")) {
-            throw new SigmaRuleException("Sigma filter: meta filters are not supported yet");
-        }
         String title = text(rule.get("title"));
         if (title == null || title.isBlank()) {
             throw new SigmaRuleException("missing title");
