@@ -35,6 +35,9 @@ public final class DeadLetters {
     private final Path directory;
     private final MeterRegistry meters;
     private final ObjectMapper json = new ObjectMapper();
+    /** The day's file stays open; each record is flushed, so nothing is lost with the process. */
+    private Writer out;
+    private LocalDate outDay;
 
     public DeadLetters(Path directory, MeterRegistry meters) {
         this.directory = directory;
@@ -50,18 +53,40 @@ public final class DeadLetters {
         line.put("input", input);
         line.put("origin", origin);
         line.put("record", record);
-        Path file = directory.resolve(LocalDate.now(ZoneOffset.UTC) + ".ndjson");
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Path file = directory.resolve(today + ".ndjson");
         try {
-            Files.createDirectories(directory);
-            try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND)) {
-                out.write(json.writeValueAsString(line));
-                out.write('\n');
+            if (out == null || !today.equals(outDay)) {
+                closeQuietly();
+                Files.createDirectories(directory);
+                out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
+                outDay = today;
             }
+            out.write(json.writeValueAsString(line));
+            out.write('\n');
+            out.flush();
         } catch (IOException e) {
+            closeQuietly();
             throw new UncheckedIOException("cannot write dead letter to " + file, e);
         }
         meters.counter("caravan.dead.letters", "stage", stage).increment();
+    }
+
+    /** Closes the day's file (at shutdown). */
+    public synchronized void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        if (out != null) {
+            try {
+                out.close();
+            } catch (IOException e) {
+                LOG.warn("Closing the dead-letter file failed: {}", e.getMessage());
+            }
+            out = null;
+        }
     }
 
     /**

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 @Configuration(proxyBeanMethods = false)
 public class IngestBeans {
 
-    @Bean
+    @Bean(destroyMethod = "close")
     DeadLetters deadLetters(SiemProperties siem, MeterRegistry meters) {
         return new DeadLetters(siem.dataDir().resolve("dead-letter"), meters);
     }
