@@ -44,21 +44,6 @@ public final class IpAddress {
         return zone < 0 ? compressIpv6(canonical) : compressIpv6(canonical.substring(0, zone));
     }
 
-    /** True for addresses routable on the internet (not private, loopback, link-local, multicast or reserved). */
-    public static boolean isPublic(String text) {
-        InetAddress address = parse(text);
-        return address != null && !address.isAnyLocalAddress() && !address.isLoopbackAddress()
-                && !address.isLinkLocalAddress() && !address.isSiteLocalAddress() && !address.isMulticastAddress()
-                && !isCarrierGradeOrUniqueLocal(address.getAddress());
-    }
-
-    private static boolean isCarrierGradeOrUniqueLocal(byte[] bytes) {
-        if (bytes.length == 4) {
-            return (bytes[0] & 0xff) == 100 && (bytes[1] & 0xc0) == 64;
-        }
-        return (bytes[0] & 0xfe) == 0xfc;
-    }
-
     private static boolean looksLikeIpv4(String s) {
         int dots = 0;
         int digits = 0;

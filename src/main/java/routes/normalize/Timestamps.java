@@ -8,7 +8,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 
 /** Reads the timestamp formats found in security logs, inferring what a format leaves out. */
 public final class Timestamps {
@@ -154,20 +153,6 @@ public final class Timestamps {
         try {
             return parseIso(text.replace('/', '-'), zone);
         } catch (DateTimeParseException e) {
-            return null;
-        }
-    }
-
-    /** Seconds since the epoch with an optional fraction ({@code 1700000000.123}), or null. */
-    public static Instant parseEpoch(String text) {
-        try {
-            double seconds = Double.parseDouble(text);
-            if (seconds < 0 || seconds > 32503680000d) {
-                return null;
-            }
-            long whole = (long) seconds;
-            return Instant.ofEpochSecond(whole, Math.round((seconds - whole) * 1e9)).truncatedTo(ChronoUnit.MICROS);
-        } catch (NumberFormatException e) {
             return null;
         }
     }
