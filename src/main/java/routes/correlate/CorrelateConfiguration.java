@@ -12,7 +12,8 @@ public class CorrelateConfiguration {
 
     @Bean
     CorrelationEngine correlationEngine(CorrelationProperties properties, MeterRegistry meters) {
-        CorrelationEngine engine = new CorrelationEngine(properties.maxGroups(), properties.maxEntriesPerGroup());
+        CorrelationEngine engine = new CorrelationEngine(properties.maxGroups(), properties.maxEntriesPerGroup(),
+                properties.maxEntries());
         FunctionCounter.builder("caravan.correlation.evictions", engine, CorrelationEngine::evictions)
                 .description("correlation groups and window entries dropped to keep state bounded")
                 .register(meters);

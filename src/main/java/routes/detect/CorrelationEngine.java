@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Runs Sigma correlation rules over findings as they arrive. Windows slide over event time ({@code @timestamp}), so
  * a replayed log gives the same hits as live traffic and a burst straddling a minute boundary is not missed. State
- * is bounded: past {@code maxGroups} the least recently updated group is dropped, past {@code maxEntries} a group's
- * oldest entry is; each drop is counted. A hit clears its group's window and is fed back in as a finding, so
- * correlations can refer to correlations.
+ * is bounded in memory: an entry keeps only a time, a rule, a value and an event id (never the event); past
+ * {@code maxEntries} entries in all, or {@code maxGroups} groups, the least recently updated group is dropped; past
+ * {@code maxEntriesPerGroup} a group's oldest entry is. Each drop is counted. A hit clears its group's window and is
+ * fed back in as a finding, so correlations can refer to correlations.
  */
 public final class CorrelationEngine {
 
@@ -32,24 +33,23 @@ public final class CorrelationEngine {
     private static final int MAX_EVIDENCE = 100;
 
     private final int maxGroups;
-    private final int maxEntries;
+    private final int maxEntriesPerGroup;
+    private final long maxEntries;
+    private long entries;
     private final AtomicLong evictions = new AtomicLong();
     private volatile Loaded loaded = new Loaded(Map.of(), Map.of(), List.of());
     private final Map<String, Window> windows;
 
-    public CorrelationEngine(int maxGroups, int maxEntries) {
+    public CorrelationEngine(int maxGroups, int maxEntriesPerGroup) {
+        this(maxGroups, maxEntriesPerGroup, Math.max(maxEntriesPerGroup, 1_000_000L));
+    }
+
+    /** @param maxEntries entries held in all groups together: the bound on the engine's memory */
+    public CorrelationEngine(int maxGroups, int maxEntriesPerGroup, long maxEntries) {
         this.maxGroups = maxGroups;
+        this.maxEntriesPerGroup = maxEntriesPerGroup;
         this.maxEntries = maxEntries;
-        this.windows = new LinkedHashMap<>(1024, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Window> eldest) {
-                if (size() > CorrelationEngine.this.maxGroups) {
-                    evictions.incrementAndGet();
-                    return true;
-                }
-                return false;
-            }
-        };
+        this.windows = new LinkedHashMap<>(1024, 0.75f, true);
     }
 
     /** Groups and entries dropped to keep state bounded, since start. */
@@ -94,7 +94,16 @@ public final class CorrelationEngine {
             }
         });
         loaded = new Loaded(byRule, nameOf, List.copyOf(active));
-        windows.clear();
+        // windows of correlations still loaded keep counting across a reload; the others are dropped
+        java.util.Set<String> activeIds = new java.util.HashSet<>();
+        active.forEach(c -> activeIds.add(c.id()));
+        windows.entrySet().removeIf(w -> {
+            boolean gone = !activeIds.contains(w.getKey().substring(0, w.getKey().indexOf('\u0000')));
+            if (gone) {
+                entries -= w.getValue().entries.size();
+            }
+            return gone;
+        });
         return unresolved;
     }
 
@@ -140,17 +149,36 @@ public final class CorrelationEngine {
                     continue;
                 }
             }
-            window.add(new Entry(time, ref.index(), value, eventId, event), c.timespan().toMillis(), maxEntries,
+            entries -= window.entries.size();
+            window.add(new Entry(time, ref.index(), value, eventId), c.timespan().toMillis(), maxEntriesPerGroup,
                     evictions);
+            entries += window.entries.size();
             Double measured = measure(c, window);
             if (measured != null) {
                 Hit hit = new Hit(c, group, window.entries.size(), measured, window.entries.getFirst().time,
                         window.entries.getLast().time, window.entries.stream().map(Entry::eventId).limit(MAX_EVIDENCE)
                         .toList(), event);
                 hits.add(hit);
+                entries -= window.entries.size();
                 windows.remove(key);
                 accept(c.id(), time, eventId, event, hits, depth + 1);
+            } else {
+                bound(key);
             }
+        }
+    }
+
+    /** Drops the least recently updated groups while over a bound (never the group just updated). */
+    private void bound(String current) {
+        var eldest = windows.entrySet().iterator();
+        while ((windows.size() > maxGroups || entries > maxEntries) && eldest.hasNext()) {
+            Map.Entry<String, Window> group = eldest.next();
+            if (group.getKey().equals(current)) {
+                continue;
+            }
+            entries -= group.getValue().entries.size();
+            eldest.remove();
+            evictions.incrementAndGet();
         }
     }
 
@@ -241,7 +269,7 @@ public final class CorrelationEngine {
     private record Ref(CorrelationRule rule, int index, String name) {
     }
 
-    private record Entry(Instant time, int ruleIndex, String value, String eventId, Event event) {
+    private record Entry(Instant time, int ruleIndex, String value, String eventId) {
     }
 
     private record Loaded(Map<String, List<Ref>> byRule, Map<String, String> nameOf, List<CorrelationRule> active) {

@@ -256,6 +256,25 @@ class CorrelationEngineTest {
     }
 
     @Test
+    void allWindowsTogetherHoldNoMoreThanTheEntryBound() {
+        CorrelationEngine bounded = new CorrelationEngine(1_000, 1_000, 10);
+        SigmaRuleLoader.Result result = new SigmaRuleLoader(Map.of()).load(BASE + """
+                ---
+                title: brute
+                id: brute
+                correlation: {type: event_count, rules: [failed_login], group-by: [source.ip], timespan: 5m,
+                              condition: {gte: 100}}
+                """, "t.yml");
+        sigma.load(result.rules());
+        bounded.load(result.correlations(), result.rules());
+        for (int i = 0; i < 30; i++) {
+            sigma.evaluate(ssh(i, "failure", "192.0.2." + (i % 6), "x")).forEach(bounded::accept);
+        }
+        // 30 findings in 6 groups, at most 10 held: the least recently updated groups were dropped
+        assertThat(bounded.evictions()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
     void badCorrelationsAreRejectedWithReasons() {
         SigmaRuleLoader loader = new SigmaRuleLoader(Map.of());
         assertThat(loader.load("title: x\ncorrelation: {type: sometimes, rules: [a], timespan: 5m}", "x")
