@@ -9,20 +9,23 @@ import java.util.Queue;
 /**
  * Finds whether any of many literals occurs in a text in one pass (Aho–Corasick). Used for the long OR-lists of
  * {@code contains} values and keywords that Sigma rules are made of, which would otherwise scan the text once per
- * literal. Built once per rule; matching allocates nothing.
+ * literal, and by the engine's {@link Prefilter}. Built once; matching allocates nothing.
  */
 final class AhoCorasick {
 
-    private final char[][] edgeChars;
-    private final int[][] edgeTargets;
-    private final int[] failure;
     /** Index of a literal that ends at this state (directly or through failure links), or -1. */
     private final int[] output;
     private final String[] literals;
-    /** The root's transitions for ASCII characters: most characters of a text leave the root, or stay there. */
-    private final int[] rootNext = new int[128];
     /** Every literal ending at a state, its own and those reached through failure links. */
     private final int[][] outputs;
+    /**
+     * The automaton as a table: the next state for a state and a character class. The classes are the distinct
+     * characters of the literals (1..n) and every other character (0), which always leads back to the root.
+     */
+    private final int[] next;
+    private final int classes;
+    private final char[] alphabet;
+    private final int[] asciiClass = new int[128];
 
     AhoCorasick(List<String> words) {
         literals = words.toArray(String[]::new);
@@ -34,56 +37,66 @@ final class AhoCorasick {
         chars.add(new char[0]);
         targets.add(new int[0]);
         out.add(-1);
+        java.util.TreeSet<Character> distinct = new java.util.TreeSet<>();
         for (int w = 0; w < literals.length; w++) {
             int state = 0;
             for (char ch : literals[w].toCharArray()) {
-                int next = find(chars.get(state), targets.get(state), ch);
-                if (next < 0) {
-                    next = chars.size();
+                distinct.add(ch);
+                int child = find(chars.get(state), targets.get(state), ch);
+                if (child < 0) {
+                    child = chars.size();
                     chars.add(new char[0]);
                     targets.add(new int[0]);
                     out.add(-1);
                     own.add(new int[0]);
                     chars.set(state, append(chars.get(state), ch));
-                    targets.set(state, append(targets.get(state), next));
+                    targets.set(state, append(targets.get(state), child));
                 }
-                state = next;
+                state = child;
             }
             if (out.get(state) < 0) {
                 out.set(state, w);
             }
             own.set(state, append(own.get(state), w));
         }
-        edgeChars = chars.toArray(char[][]::new);
-        edgeTargets = targets.toArray(int[][]::new);
-        output = out.stream().mapToInt(Integer::intValue).toArray();
-        for (int e = 0; e < edgeChars[0].length; e++) {
-            if (edgeChars[0][e] < 128) {
-                rootNext[edgeChars[0][e]] = edgeTargets[0][e];
+        alphabet = new char[distinct.size()];
+        int a = 0;
+        for (char ch : distinct) {
+            alphabet[a] = ch;
+            if (ch < 128) {
+                asciiClass[ch] = a + 1;
             }
+            a++;
         }
-        failure = new int[edgeChars.length];
-        outputs = new int[edgeChars.length][];
+        classes = alphabet.length + 1;
+        int states = chars.size();
+        next = new int[states * classes];
+        output = out.stream().mapToInt(Integer::intValue).toArray();
+        int[] failure = new int[states];
+        outputs = new int[states][];
         outputs[0] = own.get(0);
         Queue<Integer> queue = new ArrayDeque<>();
-        for (int child : edgeTargets[0]) {
+        for (int e = 0; e < chars.get(0).length; e++) {
+            int child = targets.get(0)[e];
+            next[classOf(chars.get(0)[e])] = child;
             int[] mine = own.get(child);
             int[] all = Arrays.copyOf(mine, mine.length + outputs[0].length);
             System.arraycopy(outputs[0], 0, all, mine.length, outputs[0].length);
             outputs[child] = all;
             queue.add(child);
         }
+        // breadth first: a state's failure state is shallower, so its row of the table is already complete
         while (!queue.isEmpty()) {
             int state = queue.remove();
-            for (int e = 0; e < edgeChars[state].length; e++) {
-                char ch = edgeChars[state][e];
-                int child = edgeTargets[state][e];
-                int f = failure[state];
-                while (f > 0 && find(edgeChars[f], edgeTargets[f], ch) < 0) {
-                    f = failure[f];
+            System.arraycopy(next, failure[state] * classes, next, state * classes, classes);
+            for (int e = 0; e < chars.get(state).length; e++) {
+                char ch = chars.get(state)[e];
+                int child = targets.get(state)[e];
+                failure[child] = next[failure[state] * classes + classOf(ch)];
+                if (failure[child] == child) {
+                    failure[child] = 0;
                 }
-                int fallback = find(edgeChars[f], edgeTargets[f], ch);
-                failure[child] = fallback >= 0 && fallback != child ? fallback : 0;
+                next[state * classes + classOf(ch)] = child;
                 if (output[child] < 0) {
                     output[child] = output[failure[child]];
                 }
@@ -104,19 +117,7 @@ final class AhoCorasick {
         }
         int state = 0;
         for (int i = 0; i < text.length(); i++) {
-            char ch = text.charAt(i);
-            while (true) {
-                if (state == 0) {
-                    state = ch < 128 ? rootNext[ch] : Math.max(find(edgeChars[0], edgeTargets[0], ch), 0);
-                    break;
-                }
-                int next = find(edgeChars[state], edgeTargets[state], ch);
-                if (next >= 0) {
-                    state = next;
-                    break;
-                }
-                state = failure[state];
-            }
+            state = next[state * classes + classOf(text.charAt(i))];
             if (output[state] >= 0) {
                 return literals[output[state]];
             }
@@ -131,25 +132,21 @@ final class AhoCorasick {
         }
         int state = 0;
         for (int i = 0; i < text.length(); i++) {
-            state = step(state, text.charAt(i));
-            for (int word : outputs[state]) {
-                found.set(ids[word]);
+            state = next[state * classes + classOf(text.charAt(i))];
+            if (output[state] >= 0) {
+                for (int word : outputs[state]) {
+                    found.set(ids[word]);
+                }
             }
         }
     }
 
-    private int step(int from, char ch) {
-        int state = from;
-        while (true) {
-            if (state == 0) {
-                return ch < 128 ? rootNext[ch] : Math.max(find(edgeChars[0], edgeTargets[0], ch), 0);
-            }
-            int next = find(edgeChars[state], edgeTargets[state], ch);
-            if (next >= 0) {
-                return next;
-            }
-            state = failure[state];
+    private int classOf(char ch) {
+        if (ch < 128) {
+            return asciiClass[ch];
         }
+        int at = Arrays.binarySearch(alphabet, ch);
+        return at < 0 ? 0 : at + 1;
     }
 
     private static int find(char[] chars, int[] targets, char ch) {

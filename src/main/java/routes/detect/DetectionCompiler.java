@@ -34,19 +34,10 @@ final class DetectionCompiler {
     private static final Pattern PLACEHOLDER = Pattern.compile("(?<!\\\\)%([A-Za-z0-9_.-]+)%");
 
     private final Map<String, List<String>> placeholders;
-    /** The literal sets of the rule being compiled, for the engine's shared field scanners. */
-    private List<LiteralSet> literalSets = new ArrayList<>();
 
     /** @param placeholders values for {@code |expand} placeholders ({@code %Servers%} → list) */
     DetectionCompiler(Map<String, List<String>> placeholders) {
         this.placeholders = placeholders;
-    }
-
-    /** The literal sets of the last rule compiled; a new list is started for the next one. */
-    List<LiteralSet> takeLiteralSets() {
-        List<LiteralSet> taken = List.copyOf(literalSets);
-        literalSets = new ArrayList<>();
-        return taken;
     }
 
     Detection compile(Map<?, ?> detection) {
@@ -156,6 +147,38 @@ final class DetectionCompiler {
         default boolean wantsAbsent() {
             return false;
         }
+
+        /** Literals of which one occurs in any value this test matches (see {@link Detection#clues()}), or null. */
+        default List<Detection.Clue> clues(String field) {
+            return null;
+        }
+    }
+
+    /** A wildcard pattern, with the literal every value it matches contains. */
+    private record PatternTest(StringPattern pattern) implements ValueTest {
+        @Override
+        public boolean test(String original, String lower) {
+            return pattern.matches(pattern.lowerCase() ? lower : original);
+        }
+
+        @Override
+        public List<Detection.Clue> clues(String field) {
+            String literal = pattern.necessaryLiteral();
+            return literal == null ? null : List.of(new Detection.Clue(field, !pattern.lowerCase(), literal));
+        }
+    }
+
+    /** A plain "contains" value. */
+    private record ContainsTest(String literal, boolean cased) implements ValueTest {
+        @Override
+        public boolean test(String original, String lower) {
+            return (cased ? original : lower).contains(literal);
+        }
+
+        @Override
+        public List<Detection.Clue> clues(String field) {
+            return literal.isEmpty() ? null : List.of(new Detection.Clue(field, cased, literal));
+        }
     }
 
     private Detection matchValues(String field, List<ValueTest> tests, Modifiers m, String label) {
@@ -163,17 +186,24 @@ final class DetectionCompiler {
             // Sigma forbids 'all' on one value; accept it as the single test it is
             m.all = false;
         }
-        ValueTest[] array = tests.toArray(ValueTest[]::new);
-        boolean all = m.all;
-        boolean negate = m.neq;
-        return context -> {
-            String[] originals = context.values(field);
-            String[] lowers = context.lowerValues(field);
+        return new FieldMatch(field, tests.toArray(ValueTest[]::new), m.all, m.neq);
+    }
+
+    /**
+     * A field's values against the tests of one {@code field|modifiers: values} item: any test (or, with
+     * {@code all}, every test) matching some value; with {@code neq}, no test matching any value.
+     */
+    private record FieldMatch(String field, ValueTest[] tests, boolean all, boolean negate) implements Detection {
+        @Override
+        public boolean matches(MatchContext context) {
+            MatchContext.Texts texts = context.texts(field);
+            String[] originals = texts.original;
+            String[] lowers = texts.lower();
             if (negate) {
                 if (originals.length == 0) {
                     return false;
                 }
-                for (ValueTest test : array) {
+                for (ValueTest test : tests) {
                     for (int i = 0; i < originals.length; i++) {
                         if (test.test(originals[i], lowers[i])) {
                             return false;
@@ -184,17 +214,8 @@ final class DetectionCompiler {
                 return true;
             }
             int matchedTests = 0;
-            for (ValueTest test : array) {
-                boolean hit = false;
-                if (originals.length == 0) {
-                    hit = test.wantsAbsent();
-                } else if (test instanceof SetTest set && !context.mayContain(set.literals())) {
-                    // the shared scan of this field found none of these literals
-                    if (all) {
-                        return false;
-                    }
-                    continue;
-                }
+            for (ValueTest test : tests) {
+                boolean hit = originals.length == 0 && test.wantsAbsent();
                 for (int i = 0; i < originals.length && !hit; i++) {
                     if (test.test(originals[i], lowers[i])) {
                         context.matched(field, originals[i]);
@@ -210,8 +231,30 @@ final class DetectionCompiler {
                     return false;
                 }
             }
-            return all && matchedTests == array.length;
-        };
+            return all && matchedTests == tests.length;
+        }
+
+        @Override
+        public List<Clue> clues() {
+            if (negate) {
+                return null;
+            }
+            List<List<Clue>> each = new ArrayList<>();
+            for (ValueTest test : tests) {
+                each.add(test.clues(field));
+            }
+            if (all) {
+                return Logic.narrowest(each);
+            }
+            List<Clue> union = new ArrayList<>();
+            for (List<Clue> clues : each) {
+                if (clues == null) {
+                    return null;
+                }
+                union.addAll(clues);
+            }
+            return union;
+        }
     }
 
     /** OR-lists at least this long of plain "contains" values are matched in one pass (Aho–Corasick). */
@@ -254,33 +297,32 @@ final class DetectionCompiler {
             if (pattern.containedLiteral() != null && !m.all && !m.neq) {
                 contained.add(pattern.containedLiteral());
             } else {
-                tests.add((original, lower) -> pattern.matches(pattern.lowerCase() ? lower : original));
+                tests.add(new PatternTest(pattern));
             }
         }
         if (contained.size() >= MULTI_PATTERN_MIN) {
-            LiteralSet set = LiteralSet.of(m.field, m.cased, contained);
-            literalSets.add(set);
-            tests.add(new SetTest(set, new AhoCorasick(contained)));
+            tests.add(new SetTest(List.copyOf(contained), m.cased, new AhoCorasick(contained)));
         } else {
             for (String literal : contained) {
-                tests.add((original, lower) -> (cased(m) ? original : lower).contains(literal));
+                tests.add(new ContainsTest(literal, m.cased));
             }
         }
         return tests;
     }
 
-    private static boolean cased(Modifiers m) {
-        return m.cased;
-    }
-
-    /**
-     * An OR-list of contained literals: skipped when the engine's shared scan of the field found none of them,
-     * else matched value by value with its own automaton (which also names the value for the evidence).
-     */
-    record SetTest(LiteralSet literals, AhoCorasick automaton) implements ValueTest {
+    /** An OR-list of contained literals, matched in one pass over the value. */
+    private record SetTest(List<String> literals, boolean cased, AhoCorasick automaton) implements ValueTest {
         @Override
         public boolean test(String original, String lower) {
-            return automaton.firstIn(literals.cased() ? original : lower) != null;
+            return automaton.firstIn(cased ? original : lower) != null;
+        }
+
+        @Override
+        public List<Detection.Clue> clues(String field) {
+            if (literals.contains("")) {
+                return null;
+            }
+            return literals.stream().map(literal -> new Detection.Clue(field, cased, literal)).toList();
         }
     }
 

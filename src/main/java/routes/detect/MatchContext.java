@@ -15,38 +15,12 @@ import java.util.Map;
  */
 public final class MatchContext {
 
-    private static final String[] NONE = new String[0];
-
     private final Event event;
-    private final FieldScanners scanners;
-    private final Map<String, java.util.BitSet> scanned = new HashMap<>();
-    private final Map<String, String[]> texts = new HashMap<>();
-    private final Map<String, String[]> lowered = new HashMap<>();
+    private final Map<String, Texts> texts = new HashMap<>();
     private final List<Finding.Match> matches = new ArrayList<>();
 
     public MatchContext(Event event) {
-        this(event, FieldScanners.NONE);
-    }
-
-    MatchContext(Event event, FieldScanners scanners) {
         this.event = event;
-        this.scanners = scanners;
-    }
-
-    /**
-     * False only when the shared scan of the set's field proves none of its literals occurs (each field is scanned
-     * once per event, for all rules); true when one may, or when this rule set has no scanner for the field.
-     */
-    boolean mayContain(LiteralSet set) {
-        if (!scanners.covers(set)) {
-            return true;
-        }
-        java.util.BitSet found = scanned.get(set.scannerKey());
-        if (found == null) {
-            found = scanners.scan(set.scannerKey(), set.cased() ? values(set.field()) : lowerValues(set.field()));
-            scanned.put(set.scannerKey(), found);
-        }
-        return found.intersects(set.ids());
     }
 
     public Event event() {
@@ -55,32 +29,61 @@ public final class MatchContext {
 
     /** The field's values as text: none when absent, one for a scalar, each item of a list. */
     String[] values(String field) {
-        String[] cached = texts.get(field);
-        if (cached == null) {
-            Object value = event.get(field);
-            if (value == null) {
-                cached = NONE;
-            } else if (value instanceof List<?> list) {
-                cached = list.stream().map(String::valueOf).toArray(String[]::new);
-            } else {
-                cached = new String[]{value instanceof Instant instant ? instant.toString() : value.toString()};
-            }
-            texts.put(field, cached);
-        }
-        return cached;
+        return texts(field).original;
     }
 
     String[] lowerValues(String field) {
-        String[] cached = lowered.get(field);
-        if (cached == null) {
-            String[] original = values(field);
-            cached = new String[original.length];
-            for (int i = 0; i < original.length; i++) {
-                cached[i] = original[i].toLowerCase(Locale.ROOT);
-            }
-            lowered.put(field, cached);
+        return texts(field).lower();
+    }
+
+    /** The field's values as text, and lower-cased, each worked out once per event. */
+    Texts texts(String field) {
+        Texts cached = texts.get(field);
+        if (cached != null) {
+            return cached;
         }
+        Object value = event.get(field);
+        if (value == null) {
+            return Texts.ABSENT;
+        }
+        String[] original;
+        if (value instanceof List<?> list) {
+            original = new String[list.size()];
+            for (int i = 0; i < original.length; i++) {
+                original[i] = String.valueOf(list.get(i));
+            }
+        } else {
+            original = new String[]{value instanceof Instant instant ? instant.toString() : value.toString()};
+        }
+        cached = new Texts(original);
+        texts.put(field, cached);
         return cached;
+    }
+
+    /** A field's values as text, and (when first asked for) lower-cased. */
+    static final class Texts {
+        static final Texts ABSENT = new Texts(new String[0]);
+
+        final String[] original;
+        private String[] lower;
+
+        private Texts(String[] original) {
+            this.original = original;
+            if (original.length == 0) {
+                lower = original;
+            }
+        }
+
+        String[] lower() {
+            if (lower == null) {
+                String[] lowered = new String[original.length];
+                for (int i = 0; i < original.length; i++) {
+                    lowered[i] = original[i].toLowerCase(Locale.ROOT);
+                }
+                lower = lowered;
+            }
+            return lower;
+        }
     }
 
     boolean has(String field) {

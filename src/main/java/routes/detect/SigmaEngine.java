@@ -3,13 +3,15 @@ package routes.detect;
 import routes.normalize.Event;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Evaluates every event against the compiled Sigma rules as it streams past. Rules are indexed by log source: an
- * event meets only the rules written for its source (the set per source is worked out once and cached). A new rule
+ * event meets only the rules written for its source (the set per source is worked out once and cached), and of
+ * those only the ones whose literals the {@link Prefilter} found in it. A new rule
  * set is swapped in atomically; evaluation in progress finishes on the old one.
  */
 public final class SigmaEngine {
@@ -29,13 +31,15 @@ public final class SigmaEngine {
     public List<Finding> evaluate(Event event) {
         RuleIndex current = index;
         SourceRules source = current.forSource(EventSource.of(event));
-        SigmaRule[] candidates = source.rules();
-        if (candidates.length == 0) {
+        SigmaRule[] rules = source.rules();
+        if (rules.length == 0) {
             return List.of();
         }
-        MatchContext context = new MatchContext(event, source.scanners());
+        MatchContext context = new MatchContext(event);
+        BitSet candidates = source.prefilter().candidates(context);
         List<Finding> findings = null;
-        for (SigmaRule rule : candidates) {
+        for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
+            SigmaRule rule = rules[i];
             context.rollback(0);
             if (rule.detection().matches(context)) {
                 if (findings == null) {
@@ -57,8 +61,8 @@ public final class SigmaEngine {
         return findings;
     }
 
-    /** The rules that apply to one event source, and the shared scanners over their contains-lists. */
-    private record SourceRules(SigmaRule[] rules, FieldScanners scanners) {
+    /** The rules that apply to one event source, and the prefilter that picks among them per event. */
+    private record SourceRules(SigmaRule[] rules, Prefilter prefilter) {
     }
 
     /** The rules, and per event source the ones that apply. */
@@ -71,14 +75,11 @@ public final class SigmaEngine {
         }
 
         SourceRules forSource(EventSource source) {
-            return bySource.computeIfAbsent(source.key(), key -> {
+            SourceRules known = bySource.get(source.key());
+            return known != null ? known : bySource.computeIfAbsent(source.key(), key -> {
                 SigmaRule[] applicable = rules.stream().filter(rule -> source.accepts(rule.logSource()))
                         .toArray(SigmaRule[]::new);
-                List<LiteralSet> sets = new ArrayList<>();
-                for (SigmaRule rule : applicable) {
-                    sets.addAll(rule.literalSets());
-                }
-                return new SourceRules(applicable, new FieldScanners(sets));
+                return new SourceRules(applicable, new Prefilter(applicable));
             });
         }
     }

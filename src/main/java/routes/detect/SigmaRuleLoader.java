@@ -266,16 +266,13 @@ public final class SigmaRuleLoader {
             throw new SigmaRuleException("level '" + level + "' is not one of " + LEVELS);
         }
         String id = text(rule.get("id"));
-        // a compiler per rule: loaders are shared between threads, and the compiler collects per-rule state
-        DetectionCompiler compiler = new DetectionCompiler(placeholders);
-        Detection compiled = compiler.compile(detection);
-        List<LiteralSet> literalSets = compiler.takeLiteralSets();
+        Detection compiled = new DetectionCompiler(placeholders).compile(detection);
         return new SigmaRule(id != null ? id : source, text(rule.get("name")), title, text(rule.get("status")),
                 level == null ? "medium" : level.toLowerCase(Locale.ROOT), text(rule.get("description")),
                 strings(rule.get("tags")), strings(rule.get("falsepositives")),
                 LogSource.of(text(logsource.get("product")), text(logsource.get("category")),
                         text(logsource.get("service"))),
-                source, compiled, literalSets);
+                source, compiled);
     }
 
     private static Map<String, Object> without(Map<String, Object> document, String key) {

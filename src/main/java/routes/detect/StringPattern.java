@@ -22,6 +22,8 @@ final class StringPattern {
     private final String[] segments;
     private final boolean anchoredStart;
     private final boolean anchoredEnd;
+    /** The longest run of literal characters: any value the pattern matches contains it. */
+    private String longestLiteral = "";
 
     private StringPattern(Kind kind, String literal, Pattern glob, boolean cased) {
         this(kind, literal, glob, cased, null, false, false);
@@ -41,6 +43,14 @@ final class StringPattern {
     /** The literal of a plain "contains" pattern (no other wildcard), or null for any other pattern. */
     String containedLiteral() {
         return kind == Kind.CONTAINS ? literal : null;
+    }
+
+    /**
+     * Text that every value this pattern matches contains (lower-case unless cased), or null when the pattern
+     * has no literal part (a lone {@code *}, or only {@code ?}s).
+     */
+    String necessaryLiteral() {
+        return longestLiteral.isEmpty() ? null : longestLiteral;
     }
 
     /** True when the pattern compares against lower-cased event values. */
@@ -109,7 +119,13 @@ final class StringPattern {
         if (!literal.isEmpty()) {
             parts.add(literal.toString());
         }
-        return fromParts(parts, cased);
+        StringPattern pattern = fromParts(parts, cased);
+        for (Object part : parts) {
+            if (part instanceof String text && text.length() > pattern.longestLiteral.length()) {
+                pattern.longestLiteral = text(text, cased);
+            }
+        }
+        return pattern;
     }
 
     private static StringPattern fromParts(List<Object> parts, boolean cased) {
