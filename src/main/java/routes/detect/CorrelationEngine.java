@@ -100,7 +100,7 @@ public final class CorrelationEngine {
         windows.entrySet().removeIf(w -> {
             boolean gone = !activeIds.contains(w.getKey().substring(0, w.getKey().indexOf('\u0000')));
             if (gone) {
-                entries -= w.getValue().entries.size();
+                entries -= w.getValue().size();
             }
             return gone;
         });
@@ -136,12 +136,10 @@ public final class CorrelationEngine {
         String ruleName = current.nameOf.get(ruleId);
         for (Ref ref : refs) {
             CorrelationRule c = ref.rule();
-            Map<String, String> group = group(c, ruleId, ruleName, event);
-            if (group == null) {
+            String[] groupValues = groupValues(c, ruleId, ruleName, event);
+            if (groupValues == null) {
                 continue;
             }
-            String key = c.id() + '\u0000' + group;
-            Window window = windows.computeIfAbsent(key, k -> new Window());
             String value = null;
             if (c.condition().field() != null) {
                 value = event.getString(fieldOf(c, c.condition().field(), ruleId, ruleName));
@@ -149,17 +147,24 @@ public final class CorrelationEngine {
                     continue;
                 }
             }
-            entries -= window.entries.size();
-            window.add(new Entry(time, ref.index(), value, eventId), c.timespan().toMillis(), maxEntriesPerGroup,
-                    evictions);
-            entries += window.entries.size();
+            String key = key(c, groupValues);
+            Window window = windows.computeIfAbsent(key,
+                    k -> new Window(c.rules().size(), c.type().equals("temporal_ordered")));
+            entries -= window.size();
+            window.add(new Entry(time, ref.index(), value,
+                    c.type().startsWith("value_") && !c.type().equals("value_count") ? number(value) : Double.NaN,
+                    eventId), c.timespan().toMillis(),
+                    maxEntriesPerGroup, evictions);
+            entries += window.size();
             Double measured = measure(c, window);
             if (measured != null) {
-                Hit hit = new Hit(c, group, window.entries.size(), measured, window.entries.getFirst().time,
-                        window.entries.getLast().time, window.entries.stream().map(Entry::eventId).limit(MAX_EVIDENCE)
-                        .toList(), event);
-                hits.add(hit);
-                entries -= window.entries.size();
+                Map<String, String> group = new LinkedHashMap<>();
+                for (int g = 0; g < groupValues.length; g++) {
+                    group.put(c.groupBy().get(g), groupValues[g]);
+                }
+                hits.add(new Hit(c, Collections.unmodifiableMap(group), window.size(), measured,
+                        window.first().time(), window.last().time(), window.eventIds(MAX_EVIDENCE), event));
+                entries -= window.size();
                 windows.remove(key);
                 accept(c.id(), time, eventId, event, hits, depth + 1);
             } else {
@@ -176,26 +181,47 @@ public final class CorrelationEngine {
             if (group.getKey().equals(current)) {
                 continue;
             }
-            entries -= group.getValue().entries.size();
+            entries -= group.getValue().size();
             eldest.remove();
             evictions.incrementAndGet();
         }
     }
 
-    /** The group-by values for this event, or null when one is missing (the event cannot be grouped). */
-    private static Map<String, String> group(CorrelationRule c, String ruleId, String ruleName, Event event) {
+    private static final String[] NO_GROUP = new String[0];
+
+    /** The group-by values for this event, in group-by order, or null when one is missing (it cannot be grouped). */
+    private static String[] groupValues(CorrelationRule c, String ruleId, String ruleName, Event event) {
         if (c.groupBy().isEmpty()) {
-            return Map.of();
+            return NO_GROUP;
         }
-        Map<String, String> group = new LinkedHashMap<>();
-        for (String name : c.groupBy()) {
-            String value = event.getString(fieldOf(c, name, ruleId, ruleName));
-            if (value == null) {
+        String[] values = new String[c.groupBy().size()];
+        for (int g = 0; g < values.length; g++) {
+            values[g] = event.getString(fieldOf(c, c.groupBy().get(g), ruleId, ruleName));
+            if (values[g] == null) {
                 return null;
             }
-            group.put(name, value);
         }
-        return group;
+        return values;
+    }
+
+    /** A window's key: the correlation's id, then its group's values, each after a NUL. */
+    private static String key(CorrelationRule c, String[] groupValues) {
+        StringBuilder key = new StringBuilder(c.id());
+        for (String value : groupValues) {
+            key.append('\u0000').append(value);
+        }
+        return key.toString();
+    }
+
+    private static double number(String value) {
+        if (value == null) {
+            return Double.NaN;
+        }
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     /** A group-by or condition name: an alias resolved for the rule that matched, else a Sigma or ECS field. */
@@ -215,49 +241,31 @@ public final class CorrelationEngine {
         CorrelationRule.Condition condition = c.condition();
         double value;
         switch (c.type()) {
-            case "event_count" -> value = w.entries.size();
-            case "value_count" -> value = w.entries.stream().map(Entry::value).distinct().count();
+            case "event_count" -> value = w.size();
+            case "value_count" -> value = w.distinctValues();
             case "temporal" -> {
-                value = w.entries.stream().map(Entry::ruleIndex).distinct().count();
+                value = w.distinctRules();
                 if (condition.isEmpty()) {
                     return value == c.rules().size() ? value : null;
                 }
             }
             case "temporal_ordered" -> {
-                int next = 0;
-                for (Entry entry : w.entries) {
-                    if (next < c.rules().size() && entry.ruleIndex() == next) {
-                        next++;
-                    }
-                }
-                value = next;
+                value = w.inOrder();
                 if (condition.isEmpty()) {
-                    return next == c.rules().size() ? value : null;
+                    return value == c.rules().size() ? value : null;
                 }
             }
-            case "value_sum", "value_avg", "value_percentile" -> {
-                List<Double> numbers = new ArrayList<>();
-                for (Entry entry : w.entries) {
-                    try {
-                        numbers.add(Double.parseDouble(entry.value()));
-                    } catch (NumberFormatException | NullPointerException ignored) {
-                        // a value that is not a number does not count
-                    }
-                }
-                if (numbers.isEmpty()) {
+            case "value_sum", "value_avg" -> {
+                if (w.numbers() == 0) {
                     return null;
                 }
-                double sum = numbers.stream().mapToDouble(Double::doubleValue).sum();
-                if (c.type().equals("value_sum")) {
-                    value = sum;
-                } else if (c.type().equals("value_avg")) {
-                    value = sum / numbers.size();
-                } else {
-                    Collections.sort(numbers);
-                    double p = condition.percentile() == null ? 50 : condition.percentile();
-                    int rank = (int) Math.ceil(p / 100.0 * numbers.size()) - 1;
-                    value = numbers.get(Math.max(0, Math.min(numbers.size() - 1, rank)));
+                value = c.type().equals("value_sum") ? w.sum() : w.sum() / w.numbers();
+            }
+            case "value_percentile" -> {
+                if (w.numbers() == 0) {
+                    return null;
                 }
+                value = w.percentile(condition.percentile() == null ? 50 : condition.percentile());
             }
             default -> {
                 return null;
@@ -269,30 +277,227 @@ public final class CorrelationEngine {
     private record Ref(CorrelationRule rule, int index, String name) {
     }
 
-    private record Entry(Instant time, int ruleIndex, String value, String eventId) {
+    /**
+     * One finding in a window.
+     *
+     * @param number the value as a number, NaN when it is not one
+     */
+    private static final class Entry {
+        private final Instant time;
+        private final int ruleIndex;
+        private final String value;
+        private final double number;
+        private final String eventId;
+        /** The entry's place in its window's order (ordered windows only); renumbered when one arrives late. */
+        private long seq;
+
+        Entry(Instant time, int ruleIndex, String value, double number, String eventId) {
+            this.time = time;
+            this.ruleIndex = ruleIndex;
+            this.value = value;
+            this.number = number;
+            this.eventId = eventId;
+        }
+
+        Instant time() {
+            return time;
+        }
+
+        int ruleIndex() {
+            return ruleIndex;
+        }
+
+        String value() {
+            return value;
+        }
+
+        double number() {
+            return number;
+        }
+
+        String eventId() {
+            return eventId;
+        }
     }
 
     private record Loaded(Map<String, List<Ref>> byRule, Map<String, String> nameOf, List<CorrelationRule> active) {
     }
 
-    /** One group's events inside the timespan, oldest first. */
+    /**
+     * One group's findings inside the timespan, oldest first, with the figures the conditions need kept up to date
+     * as entries come and go (distinct values, findings per rule, sum of numbers), so a finding costs the same
+     * however full its window is.
+     */
     private static final class Window {
-        private final List<Entry> entries = new ArrayList<>();
+        /** Entries from {@code head} on; the slots before it are expired and cut away from time to time. */
+        private final ArrayList<Entry> entries = new ArrayList<>();
+        private int head;
+        private final Map<String, Integer> valueCounts = new HashMap<>();
+        private final int[] ruleCounts;
+        private int distinctRules;
+        private double sum;
+        private int numbers;
+        /** For temporal_ordered: each rule's entries in window order, from {@code byRuleHead} on. */
+        private final ArrayList<Entry>[] byRule;
+        private final int[] byRuleHead;
+        private long lastSeq;
+
+        @SuppressWarnings("unchecked")
+        Window(int rules, boolean ordered) {
+            ruleCounts = new int[rules];
+            byRule = ordered ? new ArrayList[rules] : null;
+            byRuleHead = ordered ? new int[rules] : null;
+            if (ordered) {
+                for (int r = 0; r < rules; r++) {
+                    byRule[r] = new ArrayList<>();
+                }
+            }
+        }
+
+        int size() {
+            return entries.size() - head;
+        }
+
+        Entry first() {
+            return entries.get(head);
+        }
+
+        Entry last() {
+            return entries.getLast();
+        }
+
+        int distinctValues() {
+            return valueCounts.size();
+        }
+
+        int distinctRules() {
+            return distinctRules;
+        }
+
+        double sum() {
+            return sum;
+        }
+
+        int numbers() {
+            return numbers;
+        }
+
+        /**
+         * How many of the correlated rules matched in their order: the first rule's earliest finding, then the
+         * second rule's earliest one after it, and so on (a binary search per rule, whatever the window's size).
+         */
+        int inOrder() {
+            long after = -1;
+            for (int r = 0; r < byRule.length; r++) {
+                List<Entry> list = byRule[r];
+                int low = byRuleHead[r];
+                int high = list.size();
+                while (low < high) {
+                    int mid = (low + high) >>> 1;
+                    if (list.get(mid).seq > after) {
+                        high = mid;
+                    } else {
+                        low = mid + 1;
+                    }
+                }
+                if (low == list.size()) {
+                    return r;
+                }
+                after = list.get(low).seq;
+            }
+            return byRule.length;
+        }
+
+        double percentile(double p) {
+            double[] sorted = new double[numbers];
+            int n = 0;
+            for (int i = head; i < entries.size(); i++) {
+                if (!Double.isNaN(entries.get(i).number())) {
+                    sorted[n++] = entries.get(i).number();
+                }
+            }
+            java.util.Arrays.sort(sorted);
+            int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
+        }
+
+        List<String> eventIds(int limit) {
+            List<String> ids = new ArrayList<>(Math.min(limit, size()));
+            for (int i = head; i < entries.size() && ids.size() < limit; i++) {
+                ids.add(entries.get(i).eventId());
+            }
+            return ids;
+        }
 
         void add(Entry entry, long spanMillis, int maxEntries, AtomicLong evictions) {
             int at = entries.size();
-            while (at > 0 && entries.get(at - 1).time().isAfter(entry.time())) {
+            while (at > head && entries.get(at - 1).time().isAfter(entry.time())) {
                 at--;
             }
             entries.add(at, entry);
-            Instant newest = entries.getLast().time();
-            Instant oldestKept = newest.minusMillis(spanMillis);
-            while (!entries.isEmpty() && entries.getFirst().time().isBefore(oldestKept)) {
-                entries.removeFirst();
+            counted(entry, 1);
+            if (byRule != null) {
+                ordered(entry, at == entries.size() - 1);
             }
-            while (entries.size() > maxEntries) {
-                entries.removeFirst();
+            Instant oldestKept = last().time().minusMillis(spanMillis);
+            while (size() > 0 && first().time().isBefore(oldestKept)) {
+                removeFirst();
+            }
+            while (size() > maxEntries) {
+                removeFirst();
                 evictions.incrementAndGet();
+            }
+            if (head > 64 && head > entries.size() / 2) {
+                entries.subList(0, head).clear();
+                head = 0;
+            }
+        }
+
+        /** Keeps the per-rule lists in window order; a late entry renumbers the window (rare, and linear). */
+        private void ordered(Entry entry, boolean appended) {
+            if (appended) {
+                entry.seq = ++lastSeq;
+                byRule[entry.ruleIndex()].add(entry);
+                return;
+            }
+            for (int r = 0; r < byRule.length; r++) {
+                byRule[r].clear();
+                byRuleHead[r] = 0;
+            }
+            lastSeq = 0;
+            for (int i = head; i < entries.size(); i++) {
+                Entry e = entries.get(i);
+                e.seq = ++lastSeq;
+                byRule[e.ruleIndex()].add(e);
+            }
+        }
+
+        private void removeFirst() {
+            Entry gone = entries.set(head++, null);
+            counted(gone, -1);
+            if (byRule != null) {
+                // the oldest entry of the window is the oldest of its rule
+                List<Entry> list = byRule[gone.ruleIndex()];
+                list.set(byRuleHead[gone.ruleIndex()]++, null);
+                if (byRuleHead[gone.ruleIndex()] > 64 && byRuleHead[gone.ruleIndex()] > list.size() / 2) {
+                    list.subList(0, byRuleHead[gone.ruleIndex()]).clear();
+                    byRuleHead[gone.ruleIndex()] = 0;
+                }
+            }
+        }
+
+        private void counted(Entry entry, int change) {
+            if (entry.value() != null) {
+                valueCounts.merge(entry.value(), change, (a, b) -> a + b == 0 ? null : a + b);
+            }
+            int before = ruleCounts[entry.ruleIndex()];
+            ruleCounts[entry.ruleIndex()] += change;
+            if (before == 0 || ruleCounts[entry.ruleIndex()] == 0) {
+                distinctRules += change;
+            }
+            if (!Double.isNaN(entry.number())) {
+                sum += change * entry.number();
+                numbers += change;
             }
         }
     }

@@ -141,6 +141,77 @@ class CorrelationEngineTest {
     }
 
     @Test
+    void incrementalWindowFiguresAgreeWithRecountingTheWindow() {
+        load("""
+                title: Failure then success, any order of arrival
+                id: ordered
+                correlation:
+                  type: temporal_ordered
+                  rules: [failed_login, successful_login, firewall_block]
+                  group-by: [source.ip]
+                  timespan: 30s
+                ---
+                title: Many users from one source
+                id: users
+                correlation: {type: value_count, rules: [failed_login], group-by: [source.ip], timespan: 20s,
+                              condition: {field: user.name, gte: 6}}
+                """);
+        java.util.Random random = new java.util.Random(42);
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            // mostly in order, one in ten up to 15 s late
+            int second = i / 4 - (random.nextInt(10) == 0 ? random.nextInt(15) : 0);
+            String ip = "203.0.113." + random.nextInt(3);
+            int kind = random.nextInt(20);
+            events.add(kind < 17 ? ssh(second, "failure", ip, "u" + random.nextInt(12))
+                    : kind < 19 ? ssh(second, "success", ip, "u0") : blocked(second, ip, 22));
+        }
+        List<String> expected = new ArrayList<>();
+        java.util.Map<String, List<Event>> ordered = new java.util.HashMap<>();
+        java.util.Map<String, List<Event>> users = new java.util.HashMap<>();
+        for (Event event : events) {
+            String ip = event.getString("source.ip");
+            String rule = event.getString("event.dataset").startsWith("firewall") ? "fw"
+                    : "failure".equals(event.getString("event.outcome")) ? "failed" : "ok";
+            if (rule.equals("failed")) {
+                List<Event> window = slide(users.computeIfAbsent(ip, k -> new ArrayList<>()), event, 20);
+                if (window.stream().map(e -> e.getString("user.name")).distinct().count() >= 6) {
+                    expected.add("users " + ip + " " + event.timestamp());
+                    window.clear();
+                }
+            }
+            List<Event> window = slide(ordered.computeIfAbsent(ip, k -> new ArrayList<>()), event, 30);
+            int next = 0;
+            for (Event e : window) {
+                String r = e.getString("event.dataset").startsWith("firewall") ? "fw"
+                        : "failure".equals(e.getString("event.outcome")) ? "failed" : "ok";
+                if (next < 3 && r.equals(List.of("failed", "ok", "fw").get(next))) {
+                    next++;
+                }
+            }
+            if (next == 3) {
+                expected.add("ordered " + ip + " " + event.timestamp());
+                window.clear();
+            }
+        }
+        List<String> actual = feed(events).stream().map(hit -> hit.rule().id() + " "
+                + hit.group().get("source.ip") + " " + hit.lastEvent().timestamp()).toList();
+        assertThat(actual).hasSizeGreaterThan(20).isEqualTo(expected);
+    }
+
+    /** The naive window: insert by time (after equal times), drop what is older than the newest minus the span. */
+    private static List<Event> slide(List<Event> window, Event event, int spanSeconds) {
+        int at = window.size();
+        while (at > 0 && window.get(at - 1).timestamp().isAfter(event.timestamp())) {
+            at--;
+        }
+        window.add(at, event);
+        Instant oldest = window.getLast().timestamp().minusSeconds(spanSeconds);
+        window.removeIf(e -> e.timestamp().isBefore(oldest));
+        return window;
+    }
+
+    @Test
     void valueCountCountsDistinctValues() {
         load("""
                 title: Password spraying
