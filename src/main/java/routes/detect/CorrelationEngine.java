@@ -37,7 +37,7 @@ public final class CorrelationEngine {
     private final long maxEntries;
     private long entries;
     private final AtomicLong evictions = new AtomicLong();
-    private volatile Loaded loaded = new Loaded(Map.of(), Map.of(), List.of());
+    private volatile Loaded loaded = new Loaded(Map.of(), Map.of(), List.of(), java.util.Set.of());
     private final Map<String, Window> windows;
 
     public CorrelationEngine(int maxGroups, int maxEntriesPerGroup) {
@@ -93,7 +93,19 @@ public final class CorrelationEngine {
                 nameOf.put(id, key);
             }
         });
-        loaded = new Loaded(byRule, nameOf, List.copyOf(active));
+        // Sigma 'generate': a rule correlated only by correlations that leave it false raises no alert of its own
+        java.util.Set<String> generating = new java.util.HashSet<>();
+        java.util.Set<String> referenced = new java.util.HashSet<>();
+        for (CorrelationRule c : active) {
+            for (String ref : c.rules()) {
+                referenced.add(names.get(ref));
+                if (c.generate()) {
+                    generating.add(names.get(ref));
+                }
+            }
+        }
+        referenced.removeAll(generating);
+        loaded = new Loaded(byRule, nameOf, List.copyOf(active), java.util.Set.copyOf(referenced));
         // windows of correlations still loaded keep counting across a reload; the others are dropped
         java.util.Set<String> activeIds = new java.util.HashSet<>();
         active.forEach(c -> activeIds.add(c.id()));
@@ -109,6 +121,15 @@ public final class CorrelationEngine {
 
     public List<CorrelationRule> correlations() {
         return loaded.active;
+    }
+
+    /**
+     * Whether a rule's (or correlation's) own matches should become alerts: false when loaded correlations refer to
+     * it and none of them sets {@code generate: true}, as the Sigma correlation specification has it; the matches
+     * still count as evidence and are still stored.
+     */
+    public boolean generatesAlerts(String ruleId) {
+        return !loaded.silenced.contains(ruleId);
     }
 
     /** Takes a batch of findings in order; returns every correlation they completed. */
@@ -320,7 +341,8 @@ public final class CorrelationEngine {
         }
     }
 
-    private record Loaded(Map<String, List<Ref>> byRule, Map<String, String> nameOf, List<CorrelationRule> active) {
+    private record Loaded(Map<String, List<Ref>> byRule, Map<String, String> nameOf, List<CorrelationRule> active,
+                          java.util.Set<String> silenced) {
     }
 
     /**

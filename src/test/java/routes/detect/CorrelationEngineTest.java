@@ -212,6 +212,28 @@ class CorrelationEngineTest {
     }
 
     @Test
+    void generateDecidesWhetherCorrelatedRulesStillAlertOnTheirOwn() {
+        load("""
+                title: SSH brute force
+                id: brute
+                name: brute
+                correlation: {type: event_count, rules: [failed_login], group-by: [source.ip], timespan: 1m,
+                              condition: {gte: 3}}
+                ---
+                title: Brute force then success
+                id: brute-success
+                correlation: {type: temporal_ordered, rules: [brute, ok-ssh], group-by: [source.ip], timespan: 10m}
+                generate: true
+                """);
+        // failed logins and the brute-force correlation only feed other correlations; successes still alert
+        assertThat(correlation.generatesAlerts("failed-ssh")).isFalse();
+        assertThat(correlation.generatesAlerts("brute")).isTrue();
+        assertThat(correlation.generatesAlerts("ok-ssh")).isTrue();
+        assertThat(correlation.generatesAlerts("brute-success")).isTrue();
+        assertThat(correlation.generatesAlerts("fw-block")).isTrue();
+    }
+
+    @Test
     void valueCountCountsDistinctValues() {
         load("""
                 title: Password spraying
