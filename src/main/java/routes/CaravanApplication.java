@@ -1,6 +1,8 @@
 package routes;
 
 import org.springframework.boot.SpringApplication;
+import routes.detect.DevSetCommand;
+import routes.detect.EvaluateCommand;
 import routes.detect.ReplayCommand;
 import routes.detect.RulesCommand;
 
@@ -11,7 +13,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 /**
  * Caravan, the SIEM appliance: starts the Camel pipeline, the stores and the API. With a command as first argument
  * it runs that tool instead and exits: {@code rules DIR...} compiles rule files, {@code replay FILE...} runs log
- * files through normalize, detect and correlate.
+ * files through normalize, detect and correlate, {@code evaluate --labels LABELS LOG} grades detection on a
+ * labelled log, {@code devset OUT_DIR} writes a labelled development set.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -23,6 +26,12 @@ public class CaravanApplication {
         }
         if (args.length > 0 && args[0].equals("replay")) {
             System.exit(ReplayCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("evaluate")) {
+            System.exit(EvaluateCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("devset")) {
+            System.exit(DevSetCommand.run(Arrays.asList(args).subList(1, args.length), System.out, System.err));
         }
         SpringApplication.run(CaravanApplication.class, args);
     }

@@ -12,6 +12,13 @@ import java.util.Map;
  */
 public final class FindingEvents {
 
+    private final BayesianScorer scorer;
+
+    /** @param scorer scores each event's evidence; every signal carries its event's score and breakdown */
+    public FindingEvents(BayesianScorer scorer) {
+        this.scorer = scorer;
+    }
+
     /** Elastic's risk-score convention for the five Sigma levels. */
     private static final Map<String, Long> SEVERITY = Map.of("informational", 1L, "low", 21L, "medium", 47L,
             "high", 73L, "critical", 99L);
@@ -19,15 +26,35 @@ public final class FindingEvents {
             "destination.port", "user.name", "host.name", "process.name", "url.original", "http.request.method",
             "http.response.status_code", "network.transport");
 
+    /** Signals for a batch of findings; the findings of one event are scored together. */
     public List<Event> toEvents(List<Finding> findings) {
+        Map<String, List<BayesianScorer.Evidence>> byEvent = new java.util.HashMap<>();
+        for (Finding finding : findings) {
+            byEvent.computeIfAbsent(finding.eventId(), id -> new ArrayList<>()).add(scorer.evidence(finding));
+        }
+        Map<String, BayesianScorer.Score> scores = new java.util.HashMap<>();
         List<Event> signals = new ArrayList<>(findings.size());
         for (Finding finding : findings) {
-            signals.add(toEvent(finding));
+            BayesianScorer.Score score = scores.computeIfAbsent(finding.eventId(),
+                    id -> scorer.score(family(finding), byEvent.get(id)));
+            signals.add(toEvent(finding, score));
         }
         return signals;
     }
 
-    Event toEvent(Finding finding) {
+    private static String family(Finding finding) {
+        AnomalyFamily family = finding.event() == null ? null : AnomalyFamily.of(finding.event());
+        return family == null ? null : family.key();
+    }
+
+    private static void scored(Event.Builder signal, BayesianScorer.Score score) {
+        signal.put("event.risk_score", Math.round(score.posterior() * 100));
+        signal.put("labels.confidence", String.format(java.util.Locale.ROOT, "%.3f", score.posterior()));
+        signal.put("labels.severity", score.severity());
+        signal.put("labels.score_breakdown", score.breakdown());
+    }
+
+    Event toEvent(Finding finding, BayesianScorer.Score score) {
         Event.Builder signal = Event.builder();
         signal.put("@timestamp", finding.timestamp());
         signal.put("event.kind", "signal");
@@ -35,7 +62,14 @@ public final class FindingEvents {
         signal.put("event.severity", SEVERITY.getOrDefault(finding.level(), 47L));
         signal.put("rule.id", finding.ruleId());
         signal.put("rule.name", finding.ruleTitle());
-        signal.put("rule.ruleset", "sigma");
+        boolean anomaly = Finding.ANOMALY.equals(finding.kind());
+        signal.put("rule.ruleset", anomaly ? "anomaly" : "sigma");
+        if (anomaly) {
+            signal.put("labels.anomaly_score", String.format(java.util.Locale.ROOT, "%.4f", finding.anomaly().score()));
+            signal.put("labels.anomaly_percentile", String.format(java.util.Locale.ROOT, "%.1f",
+                    finding.anomaly().percentile()));
+        }
+        scored(signal, score);
         signal.put("labels.level", finding.level());
         signal.put("labels.rule_status", finding.status());
         signal.put("labels.event_id", finding.eventId());
@@ -82,6 +116,8 @@ public final class FindingEvents {
                 signal.put("labels.group", group);
             }
             signal.put("labels.event_ids", hit.eventIds());
+            AnomalyFamily family = hit.lastEvent() == null ? null : AnomalyFamily.of(hit.lastEvent());
+            scored(signal, scorer.score(family == null ? null : family.key(), List.of(scorer.evidence(hit))));
             if (hit.lastEvent() != null) {
                 for (String field : CONTEXT) {
                     signal.put(field, hit.lastEvent().get(field));

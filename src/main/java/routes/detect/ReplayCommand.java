@@ -69,8 +69,12 @@ public final class ReplayCommand {
         }
     }
 
-    private static int replay(List<Path> ruleDirs, List<Path> files, PrintStream out, PrintStream err)
-            throws IOException {
+    /** The shipped rules plus those under the given directories, compiled into engines; rejects are reported. */
+    record Engines(SigmaEngine sigma, CorrelationEngine correlation, List<SigmaRule> rules,
+                   List<CorrelationRule> correlations, int rejected) {
+    }
+
+    static Engines engines(List<Path> ruleDirs, PrintStream err) throws IOException {
         SigmaRuleLoader loader = new SigmaRuleLoader(Map.of());
         List<SigmaRule> rules = new ArrayList<>();
         List<CorrelationRule> correlations = new ArrayList<>();
@@ -101,6 +105,17 @@ public final class ReplayCommand {
             err.println("rejected " + u.rule().id() + ": " + u.reason());
             rejected++;
         }
+        return new Engines(sigma, correlation, rules, correlations, rejected);
+    }
+
+    private static int replay(List<Path> ruleDirs, List<Path> files, PrintStream out, PrintStream err)
+            throws IOException {
+        Engines engines = engines(ruleDirs, err);
+        SigmaEngine sigma = engines.sigma();
+        CorrelationEngine correlation = engines.correlation();
+        List<SigmaRule> rules = engines.rules();
+        List<CorrelationRule> correlations = engines.correlations();
+        int rejected = engines.rejected();
         Normalizer normalizer = new Normalizer(ZoneId.systemDefault());
         long lines = 0;
         long events = 0;

@@ -27,6 +27,11 @@ public final class SigmaEngine {
         return index.rules;
     }
 
+    /** A loaded rule's own likelihood ratio ({@code likelihood_ratio}), or null when it sets none. */
+    public Double likelihoodRatio(String ruleId) {
+        return index.ratios.get(ruleId);
+    }
+
     /** The findings for one event: one per matching rule. */
     public List<Finding> evaluate(Event event) {
         RuleIndex current = index;
@@ -69,9 +74,15 @@ public final class SigmaEngine {
     private static final class RuleIndex {
         private final List<SigmaRule> rules;
         private final Map<String, SourceRules> bySource = new ConcurrentHashMap<>();
+        private final Map<String, Double> ratios = new java.util.HashMap<>();
 
         RuleIndex(List<SigmaRule> rules) {
             this.rules = rules;
+            for (SigmaRule rule : rules) {
+                if (rule.likelihoodRatio() != null) {
+                    ratios.put(rule.id(), rule.likelihoodRatio());
+                }
+            }
         }
 
         SourceRules forSource(EventSource source) {

@@ -43,6 +43,7 @@ public record SigmaFilter(String id, String title, List<String> rules, LogSource
     private static SigmaRule withFilter(SigmaRule rule, SigmaFilter filter) {
         Detection filtered = Logic.all(List.of(rule.detection(), Logic.not(filter.detection())));
         return new SigmaRule(rule.id(), rule.name(), rule.title(), rule.status(), rule.level(), rule.description(),
-                rule.tags(), rule.falsePositives(), rule.logSource(), rule.source(), filtered);
+                rule.tags(), rule.falsePositives(), rule.logSource(), rule.source(), filtered,
+                rule.likelihoodRatio());
     }
 }

@@ -267,12 +267,19 @@ public final class SigmaRuleLoader {
         }
         String id = text(rule.get("id"));
         Detection compiled = new DetectionCompiler(placeholders).compile(detection);
+        Double ratio = null;
+        if (rule.get("likelihood_ratio") != null) {
+            if (!(rule.get("likelihood_ratio") instanceof Number n) || n.doubleValue() <= 0) {
+                throw new SigmaRuleException("likelihood_ratio must be a positive number");
+            }
+            ratio = n.doubleValue();
+        }
         return new SigmaRule(id != null ? id : source, text(rule.get("name")), title, text(rule.get("status")),
                 level == null ? "medium" : level.toLowerCase(Locale.ROOT), text(rule.get("description")),
                 strings(rule.get("tags")), strings(rule.get("falsepositives")),
                 LogSource.of(text(logsource.get("product")), text(logsource.get("category")),
                         text(logsource.get("service"))),
-                source, compiled);
+                source, compiled, ratio);
     }
 
     private static Map<String, Object> without(Map<String, Object> document, String key) {

@@ -35,6 +35,7 @@ public final class EcsSchema {
             entry("event.reason", KEYWORD),
             entry("event.code", KEYWORD),
             entry("event.severity", LONG),
+            entry("event.risk_score", LONG),
             entry("event.duration", LONG),
             entry("event.ingested", DATE),
             entry("event.start", DATE),
