@@ -104,7 +104,7 @@ class AnomalyEndToEndTest {
         assertThat(signal.at("/rule/ruleset").asText()).isEqualTo("anomaly");
         assertThat(Double.parseDouble(signal.at("/labels/anomaly_percentile").asText())).isGreaterThan(99);
         assertThat(signal.at("/labels/matched").toString()).contains("(usual ");
-        assertThat(signal.at("/labels/score_breakdown").toString()).contains("prior web", "anomaly", "posterior");
+        assertThat(signal.at("/labels/score_breakdown").toString()).contains("prior web 0.020", "anomaly", "posterior");
         assertThat(signal.at("/labels/severity").asText()).isIn("informational", "warning", "critical");
     }
 }

@@ -44,6 +44,7 @@ public class ModelsController {
         item.put("events_seen", status.eventsSeen());
         item.put("events_scored", status.eventsScored());
         item.put("anomalies", status.anomalies());
+        item.put("anomalies_not_reported", status.suppressed());
         item.put("features", status.features());
         return item;
     }

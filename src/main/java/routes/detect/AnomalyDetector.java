@@ -35,7 +35,7 @@ public final class AnomalyDetector {
     /** What a family's model is doing, for the API and metrics. */
     public record Status(String family, boolean trained, String state, java.time.Instant trainedAt, int sampleSize,
                          Double threshold, Map<String, Double> scoreDistribution, long eventsSeen, long eventsScored,
-                         long anomalies, List<String> features) {
+                         long anomalies, long suppressed, List<String> features) {
     }
 
     private final AnomalyProperties properties;
@@ -161,6 +161,12 @@ public final class AnomalyDetector {
             return new Scored(family, anomaly, false, null);
         }
         state.anomalies.incrementAndGet();
+        long second = event.timestamp() == null ? 0 : event.timestamp().getEpochSecond();
+        if (!features.activity().source(event.getString("source.ip")).mayReport(second,
+                properties.maxPerSourceMinute())) {
+            state.suppressed.incrementAndGet();
+            return new Scored(family, anomaly, true, null);
+        }
         Finding finding = new Finding("caravan-anomaly-" + family.key(), TITLES.get(family), "medium", "stable",
                 List.of(), event.id(), event.timestamp(), model.explain(vector, properties.explainFeatures()), event,
                 Finding.ANOMALY, anomaly);
@@ -247,7 +253,8 @@ public final class AnomalyDetector {
                     + " of " + properties.minSamples() + " events needed before the first training";
             all.add(new Status(state.family.key(), model != null, text, model == null ? null : model.trainedAt(),
                     model == null ? 0 : model.sampleSize(), model == null ? null : model.threshold(), distribution,
-                    state.seen, state.scored.get(), state.anomalies.get(), state.family.features()));
+                    state.seen, state.scored.get(), state.anomalies.get(), state.suppressed.get(),
+                    state.family.features()));
         }
         return all;
     }
@@ -265,24 +272,35 @@ public final class AnomalyDetector {
         private final AtomicBoolean training = new AtomicBoolean();
         private final AtomicLong scored = new AtomicLong();
         private final AtomicLong anomalies = new AtomicLong();
+        private final AtomicLong suppressed = new AtomicLong();
         private volatile AnomalyModel model;
         /** How many events had been seen when the current model's sample was taken. */
         private long modelSeenAt;
         private long seen;
         private long sinceTraining;
+        /** Events offered to the reservoir since the last training's snapshot (algorithm R restarts there). */
+        private long window;
+        /** Slots of the reservoir holding a sample (the windows so far reached this far). */
+        private int filled;
 
         Family(AnomalyFamily family, int size) {
             this.family = family;
             this.reservoir = new double[size][];
         }
 
+        /**
+         * Algorithm R over the events since the last training: each training starts a new window whose first
+         * events overwrite the oldest part of the sample, so the sample rolls forward with the traffic.
+         */
         void sample(double[] vector) {
             seen++;
             sinceTraining++;
-            if (seen <= reservoir.length) {
-                reservoir[(int) seen - 1] = vector;
+            window++;
+            if (window <= reservoir.length) {
+                reservoir[(int) window - 1] = vector;
+                filled = Math.max(filled, (int) window);
             } else {
-                long at = (long) (random.nextDouble() * seen);
+                long at = (long) (random.nextDouble() * window);
                 if (at < reservoir.length) {
                     reservoir[(int) at] = vector;
                 }
@@ -294,8 +312,10 @@ public final class AnomalyDetector {
                     && (model == null || sinceTraining >= properties.retrainAfter());
         }
 
+        /** A copy of the sample for a training; the next events start a new window. */
         double[][] snapshot() {
-            int n = (int) Math.min(seen, reservoir.length);
+            window = 0;
+            int n = filled;
             double[][] copy = new double[n][];
             System.arraycopy(reservoir, 0, copy, 0, n);
             return copy;

@@ -21,6 +21,10 @@ final class AnomalyFeatures {
         this.activity = activity;
     }
 
+    SourceActivity activity() {
+        return activity;
+    }
+
     /** The event's features, or null when its family is not scored (or the event lacks what the family needs). */
     double[] extract(AnomalyFamily family, Event event) {
         return switch (family) {

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param maxSources        source addresses whose recent activity is remembered (least recently seen dropped)
  * @param maxValues         values (user agents, ports, user/source pairs) whose frequency is remembered
  * @param explainFeatures   features named in an anomaly finding, strangest first
+ * @param maxPerSourceMinute anomaly findings reported per source address and minute (event time); more are
+ *                           counted, not reported: a flood from one source is one story, not thousands
  */
 @ConfigurationProperties("siem.anomaly")
 public record AnomalyProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1000") int minSamples,
@@ -27,5 +29,6 @@ public record AnomalyProperties(@DefaultValue("true") boolean enabled, @DefaultV
                                 @DefaultValue("0 15 * * * ?") String retrainCron, @DefaultValue("100") int trees,
                                 @DefaultValue("0.995") double thresholdQuantile, @DefaultValue("10") int batchSize,
                                 @DefaultValue("100ms") Duration batchTimeout, @DefaultValue("50000") int maxSources,
-                                @DefaultValue("100000") int maxValues, @DefaultValue("3") int explainFeatures) {
+                                @DefaultValue("100000") int maxValues, @DefaultValue("3") int explainFeatures,
+                                @DefaultValue("10") int maxPerSourceMinute) {
 }

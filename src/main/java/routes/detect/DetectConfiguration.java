@@ -41,7 +41,10 @@ public class DetectConfiguration {
             FunctionCounter.builder("caravan.anomaly.scored", detector, d -> status(d, family).eventsScored())
                     .tags(tags).description("events scored by the anomaly model").register(meters);
             FunctionCounter.builder("caravan.anomaly.reported", detector, d -> status(d, family).anomalies())
-                    .tags(tags).description("events reported as anomalies").register(meters);
+                    .tags(tags).description("events over the family's threshold").register(meters);
+            FunctionCounter.builder("caravan.anomaly.suppressed", detector, d -> status(d, family).suppressed())
+                    .tags(tags).description("anomalies not reported: over siem.anomaly.max-per-source-minute")
+                    .register(meters);
         }
         return detector;
     }

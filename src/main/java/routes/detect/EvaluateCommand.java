@@ -106,7 +106,7 @@ public final class EvaluateCommand {
 
         // 1. train as the appliance would: every event sampled, then one training per family
         AnomalyProperties settings = new AnomalyProperties(true, Integer.MAX_VALUE, 10_000, Long.MAX_VALUE, "", 100,
-                0.995, 10, java.time.Duration.ofMillis(100), 50_000, 100_000, 3);
+                0.995, 10, java.time.Duration.ofMillis(100), 50_000, 100_000, 3, 10);
         AnomalyDetector training = new AnomalyDetector(settings, null, java.time.Clock.systemUTC());
         events.forEach(event -> {
             if (event != null) {

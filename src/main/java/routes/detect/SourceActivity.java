@@ -74,6 +74,8 @@ final class SourceActivity {
         private final Distinct users = new Distinct();
         private final Distinct ports = new Distinct();
         private final Distinct hosts = new Distinct();
+        private long reportMinute = Long.MIN_VALUE;
+        private int reports;
 
         Source() {
             java.util.Arrays.fill(bucketIds, -1);
@@ -119,6 +121,16 @@ final class SourceActivity {
                 }
             }
             return total;
+        }
+
+        /** Counts a report in the event's minute; false when the source already had {@code limit} in it. */
+        boolean mayReport(long second, int limit) {
+            long minute = Math.floorDiv(second, 60);
+            if (minute != reportMinute) {
+                reportMinute = minute;
+                reports = 0;
+            }
+            return reports++ < limit;
         }
 
         Distinct users() {

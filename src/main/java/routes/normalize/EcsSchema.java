@@ -25,6 +25,8 @@ public final class EcsSchema {
             entry("tags", KEYWORD),
             entry("labels", KEYWORD),
             entry("event.original", STORED),
+            // read by analysts beside a signal, never searched: kept out of the terms index
+            entry("labels.score_breakdown", STORED),
             entry("event.dataset", KEYWORD),
             entry("event.module", KEYWORD),
             entry("event.kind", KEYWORD),

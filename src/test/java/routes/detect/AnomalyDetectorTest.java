@@ -45,7 +45,7 @@ class AnomalyDetectorTest {
 
     private static AnomalyProperties properties(int minSamples) {
         return new AnomalyProperties(true, minSamples, 10_000, 1_000_000, "0 0 * * * ?", 100, 0.995, 10,
-                Duration.ofMillis(100), 50_000, 100_000, 3);
+                Duration.ofMillis(100), 50_000, 100_000, 3, 10);
     }
 
     private static AnomalyDetector.Status web(AnomalyDetector detector) {
@@ -87,6 +87,24 @@ class AnomalyDetectorTest {
     }
 
     @Test
+    void aFloodFromOneSourceIsReportedAFewTimesAMinuteAndCounted() {
+        AnomalyDetector detector = new AnomalyDetector(properties(1_000_000), null, Clock.systemUTC());
+        detector.scoreAll(NORMAL);
+        detector.trainAll(1000);
+        List<Event> flood = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            flood.add(event("203.0.113.66 - - [23/Nov/2026:01:00:" + (10 + i) + " +0000] \"GET /p?id=" + i
+                    + "%27%20UNION%20SELECT%20a,b,c%20FROM%20users--%20%7C%7C%20%24%7Bx%7D HTTP/1.1\" 500 312 \"-\" "
+                    + "\"sqlmap/1.8.2\" 0.004"));
+        }
+        assertThat(detector.scoreAll(flood)).hasSize(10);
+        AnomalyDetector.Status web = web(detector);
+        assertThat(web.anomalies() - web.suppressed()).isGreaterThanOrEqualTo(10);
+        assertThat(web.suppressed()).isEqualTo(20);
+        detector.close();
+    }
+
+    @Test
     void aSavedModelIsLoadedAtStartSoARestartDoesNotForget(@TempDir Path models) {
         AnomalyDetector first = new AnomalyDetector(properties(1_000_000), models, Clock.systemUTC());
         first.scoreAll(NORMAL);
@@ -123,6 +141,18 @@ class AnomalyDetectorTest {
         }
         assertThat(web(detector).trained()).isTrue();
         assertThat(web(detector).scoreDistribution()).containsKeys("p0", "p50", "p99", "p100");
+        detector.close();
+    }
+
+    @Test
+    void theSampleRollsForwardFromOneTrainingToTheNext() {
+        AnomalyDetector detector = new AnomalyDetector(properties(300), null, Clock.systemUTC());
+        // a first training at 300 events, then the sample keeps filling and rolling: later trainings see it all
+        detector.scoreAll(NORMAL.subList(0, 5000));
+        detector.retrain();
+        detector.scoreAll(NORMAL.subList(5000, 9000));
+        assertThat(detector.retrain()).contains("web", "network");
+        assertThat(web(detector).sampleSize()).isGreaterThan(1000);
         detector.close();
     }
 
