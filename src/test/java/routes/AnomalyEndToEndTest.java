@@ -38,6 +38,7 @@ class AnomalyEndToEndTest {
     static void properties(DynamicPropertyRegistry registry) {
         Appliance.isolate(registry, DATA, Appliance.freePort(), "k");
         registry.add("siem.anomaly.min-samples", () -> "500");
+        registry.add("siem.anomaly.retrain-cron", () -> "*/2 * * * * ?");
     }
 
     @LocalServerPort
@@ -106,5 +107,15 @@ class AnomalyEndToEndTest {
         assertThat(signal.at("/labels/matched").toString()).contains("(usual ");
         assertThat(signal.at("/labels/score_breakdown").toString()).contains("prior web 0.020", "anomaly", "posterior");
         assertThat(signal.at("/labels/severity").asText()).isIn("informational", "warning", "critical");
+
+        // the Quartz job (maintenance.yaml) retrains every family with enough data on its schedule
+        String first = model.get("trained_at").asText();
+        JsonNode later = webModel(appliance);
+        deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (later.get("trained_at").asText().equals(first) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            later = webModel(appliance);
+        }
+        assertThat(later.get("trained_at").asText()).isNotEqualTo(first);
     }
 }

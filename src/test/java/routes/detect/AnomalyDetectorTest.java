@@ -145,6 +145,32 @@ class AnomalyDetectorTest {
     }
 
     @Test
+    void enoughNewEventsSinceTheLastTrainingRetrainAFamily() throws Exception {
+        AnomalyProperties often = new AnomalyProperties(true, 300, 10_000, 2_000, "0 0 * * * ?", 100, 0.995, 10,
+                Duration.ofMillis(100), 50_000, 100_000, 3, 10);
+        AnomalyDetector detector = new AnomalyDetector(often, null, Clock.systemUTC());
+        detector.scoreAll(NORMAL.subList(0, 1000));
+        Instant first = awaitTrained(detector, null);
+        detector.scoreAll(NORMAL.subList(1000, 9000));
+        assertThat(awaitTrained(detector, first)).isAfter(first);
+        assertThat(web(detector).sampleSize()).isGreaterThan(300);
+        detector.close();
+    }
+
+    /** Waits for a web model trained after {@code after} (any model when null); its training time. */
+    private static Instant awaitTrained(AnomalyDetector detector, Instant after) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            Instant trainedAt = web(detector).trainedAt();
+            if (trainedAt != null && (after == null || trainedAt.isAfter(after))) {
+                return trainedAt;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no new web model within 20 s");
+    }
+
+    @Test
     void theSampleRollsForwardFromOneTrainingToTheNext() {
         AnomalyDetector detector = new AnomalyDetector(properties(300), null, Clock.systemUTC());
         // a first training at 300 events, then the sample keeps filling and rolling: later trainings see it all
