@@ -96,7 +96,8 @@ public class LogsController {
         return withId;
     }
 
-    private static Instant bound(String name, String value, boolean endOfDay) {
+    /** A time parameter of the API; a bad one is a 400 with the accepted forms. */
+    static Instant bound(String name, String value, boolean endOfDay) {
         if (value == null || value.isBlank()) {
             return null;
         }

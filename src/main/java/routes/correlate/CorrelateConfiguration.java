@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import routes.detect.BayesianScorer;
 import routes.detect.CorrelationEngine;
+import routes.detect.SigmaEngine;
 
 /** The correlate stage's beans, referred to by name from {@code correlate.yaml}. */
 @Configuration(proxyBeanMethods = false)
@@ -18,5 +20,10 @@ public class CorrelateConfiguration {
                 .description("correlation groups and window entries dropped to keep state bounded")
                 .register(meters);
         return engine;
+    }
+
+    @Bean
+    AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules) {
+        return new AlertBuilder(scorer, rules);
     }
 }

@@ -27,6 +27,11 @@ public final class SigmaEngine {
         return index.rules;
     }
 
+    /** A loaded rule by id or name, or null. */
+    public SigmaRule rule(String idOrName) {
+        return index.byReference.get(idOrName);
+    }
+
     /** A loaded rule's own likelihood ratio ({@code likelihood_ratio}), or null when it sets none. */
     public Double likelihoodRatio(String ruleId) {
         return index.ratios.get(ruleId);
@@ -75,10 +80,15 @@ public final class SigmaEngine {
         private final List<SigmaRule> rules;
         private final Map<String, SourceRules> bySource = new ConcurrentHashMap<>();
         private final Map<String, Double> ratios = new java.util.HashMap<>();
+        private final Map<String, SigmaRule> byReference = new java.util.HashMap<>();
 
         RuleIndex(List<SigmaRule> rules) {
             this.rules = rules;
             for (SigmaRule rule : rules) {
+                byReference.put(rule.id(), rule);
+                if (rule.name() != null) {
+                    byReference.putIfAbsent(rule.name(), rule);
+                }
                 if (rule.likelihoodRatio() != null) {
                     ratios.put(rule.id(), rule.likelihoodRatio());
                 }

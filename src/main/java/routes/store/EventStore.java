@@ -15,6 +15,9 @@ public interface EventStore {
     /** Events matching a query, newest first, a page at a time. */
     SearchResult search(SearchRequest request);
 
+    /** The stored events with these ids (those that exist), newest first. */
+    List<Event> byIds(List<String> ids);
+
     /** A count histogram over time and the most frequent values of one field, for the events matching a query. */
     Stats stats(StatsRequest request);
 

@@ -305,6 +305,24 @@ public final class LuceneEventStore implements EventStore, Closeable {
         });
     }
 
+    @Override
+    public List<Event> byIds(List<String> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Query query = new org.apache.lucene.search.TermInSetQuery(ID,
+                ids.stream().map(BytesRef::new).toList());
+        return withSearcher(searcher -> {
+            TopFieldDocs top = searcher.search(query, ids.size(), NEWEST_FIRST, false);
+            StoredFields stored = searcher.storedFields();
+            List<Event> events = new ArrayList<>(top.scoreDocs.length);
+            for (ScoreDoc hit : top.scoreDocs) {
+                events.add(restore(stored, hit.doc));
+            }
+            return events;
+        });
+    }
+
     private Event restore(StoredFields stored, int doc) throws IOException {
         Document document = stored.document(doc, Set.of(ID, SOURCE));
         BytesRef source = document.getBinaryValue(SOURCE);

@@ -2,9 +2,17 @@ package routes.store;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import routes.SiemProperties;
 
-/** The event store bean ({@code eventStore} in the routes): the embedded Lucene index under the data directory. */
+import java.time.Clock;
+
+/**
+ * The stores: events ({@code eventStore} in the routes, the embedded Lucene index under the data directory) and
+ * alerts ({@code alertStore}, SQL).
+ */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
 
@@ -12,5 +20,11 @@ public class StoreConfiguration {
     LuceneEventStore eventStore(SiemProperties siem, StoreProperties store) {
         return new LuceneEventStore(siem.dataDir().resolve("events"), store.refresh(), store.commitInterval(),
                 store.ramBufferMb());
+    }
+
+    @Bean
+    JdbcAlertStore alertStore(JdbcTemplate sql, PlatformTransactionManager transactions, AlertProperties alerts) {
+        return new JdbcAlertStore(sql, new TransactionTemplate(transactions), alerts.suppressionWindow(),
+                Clock.systemUTC());
     }
 }

@@ -1,0 +1,35 @@
+package routes.correlate;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an analyst sees: a titled, scored account of what one source (or other group) did, with the evidence
+ * behind it and its triage state.
+ *
+ * @param ruleId     the correlation (or rule) that raised it; with {@code group}, what a repeat is recognised by
+ * @param confidence the Bayesian posterior; {@code breakdown} says how it was reached
+ * @param group      the correlation key: group-by field → value ({@code source.ip} by default)
+ * @param count      events behind it so far
+ * @param eventIds   the ids of those events (the first ones, when there are many)
+ * @param status     {@link #OPEN}, {@link #ACKNOWLEDGED}, {@link #ESCALATED} or {@link #CLOSED}
+ */
+public record Alert(String id, String ruleId, String title, String severity, double confidence,
+                    List<String> breakdown, Map<String, String> group, List<String> tags, Instant firstSeen,
+                    Instant lastSeen, long count, List<String> eventIds, String status, String assignee,
+                    Instant updatedAt) {
+
+    public static final String OPEN = "open";
+    public static final String ACKNOWLEDGED = "acknowledged";
+    public static final String ESCALATED = "escalated";
+    public static final String CLOSED = "closed";
+    public static final List<String> STATUSES = List.of(OPEN, ACKNOWLEDGED, ESCALATED, CLOSED);
+
+    /** The group as one comparable text: {@code field=value} pairs in group-by order, joined by {@code &}. */
+    public String groupKey() {
+        StringBuilder key = new StringBuilder();
+        group.forEach((field, value) -> key.append(key.isEmpty() ? "" : "&").append(field).append('=').append(value));
+        return key.toString();
+    }
+}

@@ -1,0 +1,48 @@
+package routes.correlate;
+
+import routes.detect.AnomalyFamily;
+import routes.detect.BayesianScorer;
+import routes.detect.CorrelationEngine;
+import routes.detect.Finding;
+import routes.detect.SigmaEngine;
+import routes.detect.SigmaRule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns correlation hits into alerts ({@code bean:alertBuilder} in {@code correlate.yaml}), scored by the Bayesian
+ * scorer on the correlation itself and on each rule it correlates that matched (one piece per rule, at its level:
+ * repeats of one rule are what the correlation already counts).
+ */
+public final class AlertBuilder {
+
+    private final BayesianScorer scorer;
+    private final SigmaEngine rules;
+
+    public AlertBuilder(BayesianScorer scorer, SigmaEngine rules) {
+        this.scorer = scorer;
+        this.rules = rules;
+    }
+
+    public List<Alert> fromHits(List<CorrelationEngine.Hit> hits) {
+        List<Alert> alerts = new ArrayList<>(hits.size());
+        for (CorrelationEngine.Hit hit : hits) {
+            List<BayesianScorer.Evidence> evidence = new ArrayList<>();
+            evidence.add(scorer.evidence(hit));
+            for (String reference : hit.rule().rules()) {
+                SigmaRule rule = rules.rule(reference);
+                if (rule != null) {
+                    evidence.add(scorer.evidence(new Finding(rule.id(), rule.title(), rule.level(), rule.status(),
+                            rule.tags(), null, hit.last(), List.of(), null)));
+                }
+            }
+            AnomalyFamily family = hit.lastEvent() == null ? null : AnomalyFamily.of(hit.lastEvent());
+            BayesianScorer.Score score = scorer.score(family == null ? null : family.key(), evidence);
+            alerts.add(new Alert(null, hit.rule().id(), hit.rule().title(), score.severity(), score.posterior(),
+                    score.breakdown(), hit.group(), hit.rule().tags(), hit.first(), hit.last(), hit.count(),
+                    hit.eventIds(), null, null, null));
+        }
+        return alerts;
+    }
+}
