@@ -13,6 +13,7 @@ import routes.correlate.Alert;
 import routes.store.AlertStore;
 import routes.store.EventStore;
 
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,27 +101,17 @@ public class AlertsController {
         return (String) value;
     }
 
+    /** An alert in a list: its document without the breakdown and evidence. */
     static Map<String, Object> summary(Alert alert) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("id", alert.id());
-        item.put("title", alert.title());
-        item.put("severity", alert.severity());
-        item.put("confidence", alert.confidence());
-        item.put("status", alert.status());
-        item.put("assignee", alert.assignee());
-        item.put("rule_id", alert.ruleId());
-        item.put("group", alert.group());
-        item.put("first_seen", alert.firstSeen().toString());
-        item.put("last_seen", alert.lastSeen().toString());
-        item.put("count", alert.count());
-        item.put("tags", alert.tags());
+        Map<String, Object> item = alert.document();
+        item.remove("breakdown");
+        item.remove("event_ids");
         return item;
     }
 
     private Map<String, Object> detail(Alert alert) {
-        Map<String, Object> item = summary(alert);
-        item.put("breakdown", alert.breakdown());
-        item.put("updated_at", alert.updatedAt().toString());
+        Map<String, Object> item = alert.document();
+        item.remove("event_ids");
         item.put("evidence", Map.of("event_ids", alert.eventIds()));
         item.put("events", events.byIds(alert.eventIds().subList(0, Math.min(100, alert.eventIds().size())))
                 .stream().map(e -> e.toNested()).toList());

@@ -26,6 +26,30 @@ public record Alert(String id, String ruleId, String title, String severity, dou
     public static final String CLOSED = "closed";
     public static final List<String> STATUSES = List.of(OPEN, ACKNOWLEDGED, ESCALATED, CLOSED);
 
+    /**
+     * The alert as published to outputs and the API (snake_case keys): id, title, severity, confidence, status,
+     * assignee, rule_id, group, first_seen, last_seen, count, tags, breakdown, event_ids, updated_at.
+     */
+    public Map<String, Object> document() {
+        Map<String, Object> document = new java.util.LinkedHashMap<>();
+        document.put("id", id);
+        document.put("title", title);
+        document.put("severity", severity);
+        document.put("confidence", confidence);
+        document.put("status", status);
+        document.put("assignee", assignee);
+        document.put("rule_id", ruleId);
+        document.put("group", group);
+        document.put("first_seen", firstSeen == null ? null : firstSeen.toString());
+        document.put("last_seen", lastSeen == null ? null : lastSeen.toString());
+        document.put("count", count);
+        document.put("tags", tags);
+        document.put("breakdown", breakdown);
+        document.put("event_ids", eventIds);
+        document.put("updated_at", updatedAt == null ? null : updatedAt.toString());
+        return document;
+    }
+
     /** The group as one comparable text: {@code field=value} pairs in group-by order, joined by {@code &}. */
     public String groupKey() {
         StringBuilder key = new StringBuilder();

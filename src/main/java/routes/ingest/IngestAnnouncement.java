@@ -34,10 +34,10 @@ class IngestAnnouncement {
         LOG.info("Files: inbox {}; following {}", IngestBeans.inboxDir(ingest, siem),
                 ingest.tailFiles().isEmpty() ? "no files (siem.ingest.tail-files is empty)" : ingest.tailFiles());
         if (kafka.enabled()) {
-            LOG.info("Kafka: consuming {} from {} as group {}", kafka.logsTopic(), kafka.bootstrapServers(),
-                    kafka.groupId());
+            LOG.info("Kafka: consuming {} from {} as group {}; alerts out on {}<severity>", kafka.logsTopic(),
+                    kafka.bootstrapServers(), kafka.groupId(), kafka.alertTopicPrefix());
         } else {
-            LOG.info("Kafka: off (siem.kafka.bootstrap-servers is empty)");
+            LOG.info("Kafka: off, neither logs in nor alerts out (siem.kafka.bootstrap-servers is empty)");
         }
         LOG.info("Data directory: {}", siem.dataDir().toAbsolutePath());
     }
