@@ -75,6 +75,12 @@ class AlertsEndToEndTest {
     @Test
     void aBruteForceBecomesOneAlertThatAnalystsTriage() throws Exception {
         Appliance appliance = new Appliance(httpPort);
+        java.util.concurrent.BlockingQueue<String> feed = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                + "/api/v1/stream")).header("Accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofLines()).thenAccept(response -> response.body().forEach(feed::add));
+        String greeting = feed.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(greeting).as("the live feed answers at once").startsWith(":");
         assertThat(appliance.post("/api/ingest_log", "text/plain", "k", failures("203.0.113.77", 0, 12))
                 .statusCode()).isEqualTo(202);
         JsonNode page = alertsUntil(appliance, "source=203.0.113.77", 1);
@@ -101,6 +107,15 @@ class AlertsEndToEndTest {
         assertThat(DATA.resolve("alerts.mv.db")).isRegularFile();
 
         String id = alert.get("id").asText();
+        String pushed = null;
+        for (String line = feed.poll(10, java.util.concurrent.TimeUnit.SECONDS); line != null && pushed == null;
+             line = feed.poll(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (line.startsWith("data:") && line.contains("203.0.113.77")) {
+                pushed = line;
+            }
+        }
+        assertThat(pushed).as("the alert was pushed on the live feed").isNotNull();
+        assertThat(Appliance.json(pushed.substring(5)).at("/group/source.ip").asText()).isEqualTo("203.0.113.77");
         JsonNode detail = Appliance.json(appliance.get("/api/v1/alerts/" + id).body());
         assertThat(detail.get("breakdown").toString()).contains("prior auth", "correlation", "posterior");
         assertThat(detail.at("/evidence/event_ids").size()).isEqualTo(alert.get("count").asInt());
