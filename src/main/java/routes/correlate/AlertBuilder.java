@@ -3,6 +3,7 @@ package routes.correlate;
 import routes.detect.AnomalyFamily;
 import routes.detect.BayesianScorer;
 import routes.detect.CorrelationEngine;
+import routes.detect.CorrelationRule;
 import routes.detect.Finding;
 import routes.detect.SigmaEngine;
 import routes.detect.SigmaRule;
@@ -12,17 +13,19 @@ import java.util.List;
 
 /**
  * Turns correlation hits into alerts ({@code bean:alertBuilder} in {@code correlate.yaml}), scored by the Bayesian
- * scorer on the correlation itself and on each rule it correlates that matched (one piece per rule, at its level:
+ * scorer on the correlation itself and on each rule or correlation it correlates (one piece each, at its level:
  * repeats of one rule are what the correlation already counts).
  */
 public final class AlertBuilder {
 
     private final BayesianScorer scorer;
     private final SigmaEngine rules;
+    private final CorrelationEngine correlations;
 
-    public AlertBuilder(BayesianScorer scorer, SigmaEngine rules) {
+    public AlertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations) {
         this.scorer = scorer;
         this.rules = rules;
+        this.correlations = correlations;
     }
 
     public List<Alert> fromHits(List<CorrelationEngine.Hit> hits) {
@@ -35,6 +38,12 @@ public final class AlertBuilder {
                 if (rule != null) {
                     evidence.add(scorer.evidence(new Finding(rule.id(), rule.title(), rule.level(), rule.status(),
                             rule.tags(), null, hit.last(), List.of(), null)));
+                    continue;
+                }
+                for (CorrelationRule chained : correlations.correlations()) {
+                    if (reference.equals(chained.id()) || reference.equals(chained.name())) {
+                        evidence.add(scorer.correlation(chained, chained.type() + ", part of this one"));
+                    }
                 }
             }
             AnomalyFamily family = hit.lastEvent() == null ? null : AnomalyFamily.of(hit.lastEvent());

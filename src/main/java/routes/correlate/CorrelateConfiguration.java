@@ -23,7 +23,12 @@ public class CorrelateConfiguration {
     }
 
     @Bean
-    AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules) {
-        return new AlertBuilder(scorer, rules);
+    SlackMessages slackMessages(SlackProperties slack) {
+        return new SlackMessages(slack);
+    }
+
+    @Bean
+    AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations) {
+        return new AlertBuilder(scorer, rules, correlations);
     }
 }

@@ -92,8 +92,13 @@ public final class BayesianScorer {
 
     /** A correlation hit, by the correlation's level. */
     public Evidence evidence(CorrelationEngine.Hit hit) {
-        return new Evidence("correlation", hit.rule().title(), hit.rule().type() + ", " + hit.count() + " events",
-                properties.correlationLevels().getOrDefault(hit.rule().level(), 1.0));
+        return correlation(hit.rule(), hit.rule().type() + ", " + hit.count() + " events");
+    }
+
+    /** A correlation that matched, by its level, with what to say about it. */
+    public Evidence correlation(CorrelationRule rule, String detail) {
+        return new Evidence("correlation", rule.title(), detail,
+                properties.correlationLevels().getOrDefault(rule.level(), 1.0));
     }
 
     /** A threat-intelligence or reputation hit with its confidence (0 to 100, as AbuseIPDB reports it). */

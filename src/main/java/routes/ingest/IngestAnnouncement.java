@@ -6,8 +6,9 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import routes.SiemProperties;
+import routes.correlate.SlackProperties;
 
-/** Says at start which ways in are open and which are off, so an operator need not guess. */
+/** Says at start which ways in and out are open and which are off, so an operator need not guess. */
 @Component
 class IngestAnnouncement {
 
@@ -17,12 +18,15 @@ class IngestAnnouncement {
     private final IngestProperties ingest;
     private final KafkaProperties kafka;
     private final SiemProperties siem;
+    private final SlackProperties slack;
 
-    IngestAnnouncement(SyslogProperties syslog, IngestProperties ingest, KafkaProperties kafka, SiemProperties siem) {
+    IngestAnnouncement(SyslogProperties syslog, IngestProperties ingest, KafkaProperties kafka, SiemProperties siem,
+                       SlackProperties slack) {
         this.syslog = syslog;
         this.ingest = ingest;
         this.kafka = kafka;
         this.siem = siem;
+        this.slack = slack;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -39,6 +43,8 @@ class IngestAnnouncement {
         } else {
             LOG.info("Kafka: off, neither logs in nor alerts out (siem.kafka.bootstrap-servers is empty)");
         }
+        LOG.info("Slack: {}", slack.enabled() ? "critical alerts to the configured webhook"
+                + (slack.channels().isEmpty() ? "" : " " + slack.channels()) : "off (siem.slack.webhook-url is empty)");
         LOG.info("Data directory: {}", siem.dataDir().toAbsolutePath());
     }
 }

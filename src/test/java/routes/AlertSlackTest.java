@@ -1,0 +1,93 @@
+package routes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Critical alerts reach Slack: a loopback HTTP server stands in for Slack's incoming webhook, answering as Slack
+ * does ({@code 200 ok}), and records the Block Kit messages it receives.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class AlertSlackTest {
+
+    static final BlockingQueue<String> RECEIVED = new LinkedBlockingQueue<>();
+    static final HttpServer SLACK;
+
+    static {
+        try {
+            SLACK = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            SLACK.createContext("/services/T000/B000/XXXX", exchange -> {
+                RECEIVED.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, ok.length);
+                exchange.getResponseBody().write(ok);
+                exchange.close();
+            });
+            SLACK.start();
+        } catch (IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @AfterAll
+    static void stopSlack() {
+        SLACK.stop(0);
+    }
+
+    @DynamicPropertySource
+    static void properties(DynamicPropertyRegistry registry) throws Exception {
+        Appliance.isolate(registry, Files.createTempDirectory("caravan-slack"), Appliance.freePort(), "k");
+        registry.add("siem.slack.webhook-url",
+                () -> "http://127.0.0.1:" + SLACK.getAddress().getPort() + "/services/T000/B000/XXXX");
+        registry.add("siem.slack.channels.critical", () -> "#soc-critical");
+    }
+
+    @LocalServerPort
+    int httpPort;
+
+    @Test
+    void aCriticalAlertIsPostedAsABlockKitMessageToTheSeverityChannel() throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            lines.add(String.format("Nov 23 12:00:%02d bastion sshd[%d]: Failed password for root from 203.0.113.99 "
+                    + "port %d ssh2", i, 5000 + i, 51000 + i));
+        }
+        lines.add("Nov 23 12:00:30 bastion sshd[5100]: Accepted password for root from 203.0.113.99 port 51999 ssh2");
+        Appliance appliance = new Appliance(httpPort);
+        assertThat(appliance.post("/api/ingest_log", "text/plain", "k", String.join("\n", lines)).statusCode())
+                .isEqualTo(202);
+
+        String body = RECEIVED.poll(20, TimeUnit.SECONDS);
+        assertThat(body).as("a message reached the webhook").isNotNull();
+        JsonNode message = Appliance.json(body);
+        assertThat(message.get("channel").asText()).isEqualTo("#soc-critical");
+        assertThat(message.get("text").asText()).startsWith("CRITICAL: ").contains("203.0.113.99");
+        JsonNode blocks = message.get("blocks");
+        assertThat(blocks.get(0).get("type").asText()).isEqualTo("header");
+        assertThat(blocks.toString()).contains("*Source*", "source.ip 203.0.113.99", "*Confidence*", "*Why*",
+                "Open the alert");
+        JsonNode alerts = Appliance.json(appliance.get("/api/v1/alerts?severity=critical&source=203.0.113.99")
+                .body());
+        assertThat(alerts.get("total").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(blocks.toString()).contains(alerts.at("/alerts/0/id").asText());
+        assertThat(RECEIVED.poll(2, TimeUnit.SECONDS)).as("warnings are not sent to Slack").isNull();
+    }
+}
