@@ -44,11 +44,7 @@ class AlertKafkaTest {
 
     @Test
     void alertsArePublishedOnTheirSeverityTopicKeyedByTheirGroup() throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            lines.add(String.format("Nov 23 11:%02d:%02d bastion sshd[%d]: Failed password for root from 203.0.113.88 "
-                    + "port %d ssh2", 10 + i / 60, i % 60, 4000 + i, 50000 + i));
-        }
+        List<String> lines = Appliance.rootLoginFailures("203.0.113.88", "11:10", 12);
         Appliance appliance = new Appliance(httpPort);
         assertThat(appliance.post("/api/ingest_log", "text/plain", "k", String.join("\n", lines)).statusCode())
                 .isEqualTo(202);

@@ -65,11 +65,7 @@ class AlertSlackTest {
 
     @Test
     void aCriticalAlertIsPostedAsABlockKitMessageToTheSeverityChannel() throws Exception {
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < 12; i++) {
-            lines.add(String.format("Nov 23 12:00:%02d bastion sshd[%d]: Failed password for root from 203.0.113.99 "
-                    + "port %d ssh2", i, 5000 + i, 51000 + i));
-        }
+        List<String> lines = new ArrayList<>(Appliance.rootLoginFailures("203.0.113.99", "12:00", 12));
         lines.add("Nov 23 12:00:30 bastion sshd[5100]: Accepted password for root from 203.0.113.99 port 51999 ssh2");
         Appliance appliance = new Appliance(httpPort);
         assertThat(appliance.post("/api/ingest_log", "text/plain", "k", String.join("\n", lines)).statusCode())

@@ -96,6 +96,16 @@ public final class Appliance {
         return eventsUntil(query, answer -> answer.get("total").asLong() >= total);
     }
 
+    /** {@code count} failed root logins over sshd from one address, a second apart from {@code hh:mm:00}. */
+    public static java.util.List<String> rootLoginFailures(String source, String hourMinute, int count) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add(String.format("Nov 23 %s:%02d bastion sshd[%d]: Failed password for root from %s port %d ssh2",
+                    hourMinute, i, 5000 + i, source, 51000 + i));
+        }
+        return lines;
+    }
+
     public static JsonNode json(String text) throws IOException {
         return JSON.readTree(text);
     }
