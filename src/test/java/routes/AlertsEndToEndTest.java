@@ -31,6 +31,8 @@ class AlertsEndToEndTest {
     static {
         try {
             DATA = Files.createTempDirectory("caravan-alerts");
+            Files.createDirectories(DATA.resolve("intel"));
+            Files.writeString(DATA.resolve("intel").resolve("blocklist.txt"), "# test list\n203.0.113.0/24\n");
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -117,7 +119,8 @@ class AlertsEndToEndTest {
         assertThat(pushed).as("the alert was pushed on the live feed").isNotNull();
         assertThat(Appliance.json(pushed.substring(5)).at("/group/source.ip").asText()).isEqualTo("203.0.113.77");
         JsonNode detail = Appliance.json(appliance.get("/api/v1/alerts/" + id).body());
-        assertThat(detail.get("breakdown").toString()).contains("prior auth", "correlation", "posterior");
+        assertThat(detail.get("breakdown").toString()).contains("prior auth", "correlation",
+                "intel threat-intel list blocklist.txt", "posterior");
         assertThat(detail.at("/evidence/event_ids").size()).isEqualTo(alert.get("count").asInt());
         assertThat(detail.get("events").size()).isEqualTo(alert.get("count").asInt());
         assertThat(detail.get("events").get(0).at("/source/ip").asText()).isEqualTo("203.0.113.77");

@@ -2,6 +2,8 @@ package routes.api;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import routes.correlate.Alert;
@@ -46,6 +48,18 @@ public final class LiveFeed {
 
     int clients() {
         return clients.size();
+    }
+
+    /**
+     * Ends every client's stream when the appliance stops: an open stream would otherwise hold the web server's
+     * graceful shutdown for its whole timeout.
+     */
+    @EventListener(ContextClosedEvent.class)
+    public void closeAll() {
+        for (SseEmitter client : clients) {
+            client.complete();
+        }
+        clients.clear();
     }
 
     /** Pushes an alert to every connected client; returns it unchanged for the next step of the route. */

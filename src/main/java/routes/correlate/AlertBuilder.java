@@ -1,6 +1,7 @@
 package routes.correlate;
 
 import routes.detect.AnomalyFamily;
+import routes.enrich.ThreatIntel;
 import routes.detect.BayesianScorer;
 import routes.detect.CorrelationEngine;
 import routes.detect.CorrelationRule;
@@ -13,19 +14,22 @@ import java.util.List;
 
 /**
  * Turns correlation hits into alerts ({@code bean:alertBuilder} in {@code correlate.yaml}), scored by the Bayesian
- * scorer on the correlation itself and on each rule or correlation it correlates (one piece each, at its level:
- * repeats of one rule are what the correlation already counts).
+ * scorer on the correlation itself, on each rule or correlation it correlates (one piece each, at its level:
+ * repeats of one rule are what the correlation already counts), and on its group's values found in the
+ * threat-intelligence lists.
  */
 public final class AlertBuilder {
 
     private final BayesianScorer scorer;
     private final SigmaEngine rules;
     private final CorrelationEngine correlations;
+    private final ThreatIntel intel;
 
-    public AlertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations) {
+    public AlertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations, ThreatIntel intel) {
         this.scorer = scorer;
         this.rules = rules;
         this.correlations = correlations;
+        this.intel = intel;
     }
 
     public List<Alert> fromHits(List<CorrelationEngine.Hit> hits) {
@@ -45,6 +49,10 @@ public final class AlertBuilder {
                         evidence.add(scorer.correlation(chained, chained.type() + ", part of this one"));
                     }
                 }
+            }
+            for (String value : hit.group().values()) {
+                intel.address(value).or(() -> intel.domain(value)).ifPresent(listed -> evidence.add(
+                        scorer.intel("threat-intel list " + listed.list(), listed.indicator(), 100)));
             }
             AnomalyFamily family = hit.lastEvent() == null ? null : AnomalyFamily.of(hit.lastEvent());
             BayesianScorer.Score score = scorer.score(family == null ? null : family.key(), evidence);

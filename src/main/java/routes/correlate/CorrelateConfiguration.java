@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import routes.detect.BayesianScorer;
 import routes.detect.CorrelationEngine;
 import routes.detect.SigmaEngine;
+import routes.enrich.ThreatIntel;
 
 /** The correlate stage's beans, referred to by name from {@code correlate.yaml}. */
 @Configuration(proxyBeanMethods = false)
@@ -28,7 +29,8 @@ public class CorrelateConfiguration {
     }
 
     @Bean
-    AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations) {
-        return new AlertBuilder(scorer, rules, correlations);
+    AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations,
+                              ThreatIntel intel) {
+        return new AlertBuilder(scorer, rules, correlations, intel);
     }
 }
