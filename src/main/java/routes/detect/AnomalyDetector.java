@@ -167,7 +167,7 @@ public final class AnomalyDetector {
             state.suppressed.incrementAndGet();
             return new Scored(family, anomaly, true, null);
         }
-        Finding finding = new Finding("caravan-anomaly-" + family.key(), TITLES.get(family), "medium", "stable",
+        Finding finding = new Finding(ruleId(family), TITLES.get(family), "medium", "stable",
                 List.of(), event.id(), event.timestamp(), model.explain(vector, properties.explainFeatures()), event,
                 Finding.ANOMALY, anomaly);
         return new Scored(family, anomaly, true, finding);
@@ -235,6 +235,11 @@ public final class AnomalyDetector {
     /** Takes over another detector's models (its activity and samples stay its own). */
     synchronized void adoptModels(AnomalyDetector trained) {
         trained.families.forEach((family, state) -> families.get(family).model = state.model);
+    }
+
+    /** The rule id of a family's anomaly findings, by which correlation rules refer to them. */
+    public static String ruleId(AnomalyFamily family) {
+        return "caravan-anomaly-" + family.key();
     }
 
     /** Every family's model state. */

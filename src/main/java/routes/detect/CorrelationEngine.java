@@ -60,6 +60,10 @@ public final class CorrelationEngine {
     /** Loads correlations; each must refer only to loaded rules or correlations (by id or name). */
     public synchronized List<Unresolved> load(List<CorrelationRule> correlations, List<SigmaRule> rules) {
         Map<String, String> names = new HashMap<>();
+        // the anomaly model's findings can be correlated too, by their rule id (caravan-anomaly-web, ...)
+        for (AnomalyFamily family : AnomalyFamily.values()) {
+            names.put(AnomalyDetector.ruleId(family), AnomalyDetector.ruleId(family));
+        }
         for (SigmaRule rule : rules) {
             names.put(rule.id(), rule.id());
             if (rule.name() != null) {

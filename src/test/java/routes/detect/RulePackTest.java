@@ -28,7 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one per rule file. A detection rule's fixture lists {@code [match]} lines (each must fire the rule) and
  * {@code [nomatch]} lines (none may). A correlation's fixture lists a {@code [fires]} sequence (fed in order, it
  * must complete the correlation) and a {@code [quiet]} sequence (it must not). {@code xN line} repeats a line N
- * times with {@code {n}} replaced by 0..N-1 and {@code {n2}} by the same as two digits.
+ * times with {@code {n}} replaced by 0..N-1 and {@code {n2}} by the same as two digits. A line
+ * {@code anomaly FAMILY SOURCE-IP HH:MM:SS} stands for an anomaly finding of the model of that family.
  */
 class RulePackTest {
 
@@ -110,11 +111,25 @@ class RulePackTest {
         correlation.load(CORRELATIONS, RULES);
         Set<String> hits = new java.util.HashSet<>();
         for (String line : lines) {
-            for (Finding finding : sigma.evaluate(event(line))) {
+            List<Finding> findings = line.startsWith("anomaly ") ? List.of(anomaly(line)) : sigma.evaluate(event(line));
+            for (Finding finding : findings) {
                 correlation.accept(finding).forEach(hit -> hits.add(hit.rule().id()));
             }
         }
         return hits;
+    }
+
+    /** An anomaly finding as the anomaly model reports one: {@code anomaly web 203.0.113.7 10:00:05}. */
+    private static Finding anomaly(String line) {
+        String[] parts = line.split(" ");
+        AnomalyFamily family = AnomalyFamily.valueOf(parts[1].toUpperCase(java.util.Locale.ROOT));
+        Instant time = Instant.parse("2026-11-23T" + parts[3] + "Z");
+        Event.Builder builder = Event.builder();
+        builder.put("@timestamp", time);
+        builder.put("source.ip", parts[2]);
+        Event event = builder.build();
+        return new Finding(AnomalyDetector.ruleId(family), "anomaly", "medium", "stable", List.of(), event.id(), time,
+                List.of(), event, Finding.ANOMALY, new Finding.Anomaly(0.8, 99.9, 0.7));
     }
 
     private static Set<String> ids(List<Finding> findings) {
