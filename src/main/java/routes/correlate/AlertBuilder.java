@@ -1,6 +1,7 @@
 package routes.correlate;
 
 import routes.detect.AnomalyFamily;
+import routes.enrich.AbuseIpDb;
 import routes.enrich.ThreatIntel;
 import routes.detect.BayesianScorer;
 import routes.detect.CorrelationEngine;
@@ -15,8 +16,8 @@ import java.util.List;
 /**
  * Turns correlation hits into alerts ({@code bean:alertBuilder} in {@code correlate.yaml}), scored by the Bayesian
  * scorer on the correlation itself, on each rule or correlation it correlates (one piece each, at its level:
- * repeats of one rule are what the correlation already counts), and on its group's values found in the
- * threat-intelligence lists.
+ * repeats of one rule are what the correlation already counts), on its group's values found in the
+ * threat-intelligence lists, and on its source's AbuseIPDB reputation.
  */
 public final class AlertBuilder {
 
@@ -24,12 +25,15 @@ public final class AlertBuilder {
     private final SigmaEngine rules;
     private final CorrelationEngine correlations;
     private final ThreatIntel intel;
+    private final AbuseIpDb reputation;
 
-    public AlertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations, ThreatIntel intel) {
+    public AlertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations, ThreatIntel intel,
+                        AbuseIpDb reputation) {
         this.scorer = scorer;
         this.rules = rules;
         this.correlations = correlations;
         this.intel = intel;
+        this.reputation = reputation;
     }
 
     public List<Alert> fromHits(List<CorrelationEngine.Hit> hits) {
@@ -53,6 +57,11 @@ public final class AlertBuilder {
             for (String value : hit.group().values()) {
                 intel.address(value).or(() -> intel.domain(value)).ifPresent(listed -> evidence.add(
                         scorer.intel("threat-intel list " + listed.list(), listed.indicator(), 100)));
+            }
+            String source = hit.group().get("source.ip");
+            if (source != null) {
+                reputation.confidence(source).ifPresent(confidence -> evidence.add(
+                        scorer.intel("AbuseIPDB", source, confidence)));
             }
             AnomalyFamily family = hit.lastEvent() == null ? null : AnomalyFamily.of(hit.lastEvent());
             BayesianScorer.Score score = scorer.score(family == null ? null : family.key(), evidence);

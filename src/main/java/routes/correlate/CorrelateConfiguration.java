@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Configuration;
 import routes.detect.BayesianScorer;
 import routes.detect.CorrelationEngine;
 import routes.detect.SigmaEngine;
+import routes.enrich.AbuseIpDb;
 import routes.enrich.ThreatIntel;
 
 /** The correlate stage's beans, referred to by name from {@code correlate.yaml}. */
@@ -30,7 +31,7 @@ public class CorrelateConfiguration {
 
     @Bean
     AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations,
-                              ThreatIntel intel) {
-        return new AlertBuilder(scorer, rules, correlations, intel);
+                              ThreatIntel intel, AbuseIpDb reputation) {
+        return new AlertBuilder(scorer, rules, correlations, intel, reputation);
     }
 }

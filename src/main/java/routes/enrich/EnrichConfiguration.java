@@ -15,4 +15,9 @@ public class EnrichConfiguration {
         lists.reloadIfChanged();
         return lists;
     }
+
+    @Bean
+    AbuseIpDb abuseIpDb(AbuseIpDbProperties settings, org.apache.camel.CamelContext camel) {
+        return new AbuseIpDb(settings, camel.createProducerTemplate(), java.time.Clock.systemUTC());
+    }
 }

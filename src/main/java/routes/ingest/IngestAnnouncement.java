@@ -7,6 +7,7 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import routes.SiemProperties;
 import routes.correlate.SlackProperties;
+import routes.enrich.AbuseIpDbProperties;
 
 /** Says at start which ways in and out are open and which are off, so an operator need not guess. */
 @Component
@@ -19,14 +20,16 @@ class IngestAnnouncement {
     private final KafkaProperties kafka;
     private final SiemProperties siem;
     private final SlackProperties slack;
+    private final AbuseIpDbProperties abuseIpDb;
 
     IngestAnnouncement(SyslogProperties syslog, IngestProperties ingest, KafkaProperties kafka, SiemProperties siem,
-                       SlackProperties slack) {
+                       SlackProperties slack, AbuseIpDbProperties abuseIpDb) {
         this.syslog = syslog;
         this.ingest = ingest;
         this.kafka = kafka;
         this.siem = siem;
         this.slack = slack;
+        this.abuseIpDb = abuseIpDb;
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -45,6 +48,8 @@ class IngestAnnouncement {
         }
         LOG.info("Slack: {}", slack.enabled() ? "critical alerts to the configured webhook"
                 + (slack.channels().isEmpty() ? "" : " " + slack.channels()) : "off (siem.slack.webhook-url is empty)");
+        LOG.info("AbuseIPDB: {}", abuseIpDb.enabled() ? "reputation of alerts' public sources, at most "
+                + abuseIpDb.dailyQuota() + " lookups a day" : "off (siem.abuseipdb.api-key is empty)");
         LOG.info("Data directory: {}", siem.dataDir().toAbsolutePath());
     }
 }
