@@ -125,17 +125,17 @@ final class AhoCorasick {
         return null;
     }
 
-    /** Sets, in {@code found}, the id ({@code ids[literal]}) of every literal occurring in the text. */
-    void allIn(String text, int[] ids, java.util.BitSet found) {
+    /** Sets, in {@code found}, the index (in the list given at construction) of every literal in the text. */
+    void allIn(String text, java.util.BitSet found) {
         for (int word : outputs[0]) {
-            found.set(ids[word]);
+            found.set(word);
         }
         int state = 0;
         for (int i = 0; i < text.length(); i++) {
             state = next[state * classes + classOf(text.charAt(i))];
             if (output[state] >= 0) {
                 for (int word : outputs[state]) {
-                    found.set(ids[word]);
+                    found.set(word);
                 }
             }
         }

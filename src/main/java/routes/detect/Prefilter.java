@@ -14,7 +14,7 @@ import java.util.Map;
 final class Prefilter {
 
     /** The clues of one field and case mode, and for each literal the rules it stands for. */
-    private record Scanner(String field, boolean cased, AhoCorasick automaton, int[] identity, int[][] rules) {
+    private record Scanner(String field, boolean cased, AhoCorasick automaton, int[][] rules) {
     }
 
     private final Scanner[] scanners;
@@ -44,12 +44,8 @@ final class Prefilter {
             List<String> words = new ArrayList<>(literals.keySet());
             int[][] owners = literals.values().stream()
                     .map(list -> list.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
-            int[] identity = new int[words.size()];
-            for (int w = 0; w < identity.length; w++) {
-                identity[w] = w;
-            }
             Detection.Clue clue = sample.get(key);
-            built.add(new Scanner(clue.field(), clue.cased(), new AhoCorasick(words), identity, owners));
+            built.add(new Scanner(clue.field(), clue.cased(), new AhoCorasick(words), owners));
         });
         scanners = built.toArray(Scanner[]::new);
     }
@@ -70,7 +66,7 @@ final class Prefilter {
                 found.clear();
             }
             for (String value : values) {
-                scanner.automaton().allIn(value, scanner.identity(), found);
+                scanner.automaton().allIn(value, found);
             }
             for (int literal = found.nextSetBit(0); literal >= 0; literal = found.nextSetBit(literal + 1)) {
                 for (int rule : scanner.rules()[literal]) {

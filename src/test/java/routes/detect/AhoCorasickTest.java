@@ -35,9 +35,9 @@ class AhoCorasickTest {
                 assertThat(text.toString()).contains(found);
             }
             java.util.BitSet all = new java.util.BitSet();
-            ac.allIn(text.toString(), new int[]{10, 11, 12, 13, 14}, all);
+            ac.allIn(text.toString(), all);
             for (int w = 0; w < words.size(); w++) {
-                assertThat(all.get(10 + w)).as(words.get(w) + " in " + text).isEqualTo(text.toString()
+                assertThat(all.get(w)).as(words.get(w) + " in " + text).isEqualTo(text.toString()
                         .contains(words.get(w)));
             }
         }
