@@ -6,7 +6,6 @@ import routes.enrich.ThreatIntel;
 import routes.detect.BayesianScorer;
 import routes.detect.CorrelationEngine;
 import routes.detect.CorrelationRule;
-import routes.detect.Finding;
 import routes.detect.SigmaEngine;
 import routes.detect.SigmaRule;
 
@@ -44,8 +43,7 @@ public final class AlertBuilder {
             for (String reference : hit.rule().rules()) {
                 SigmaRule rule = rules.rule(reference);
                 if (rule != null) {
-                    evidence.add(scorer.evidence(new Finding(rule.id(), rule.title(), rule.level(), rule.status(),
-                            rule.tags(), null, hit.last(), List.of(), null)));
+                    evidence.add(scorer.rule(rule.id(), rule.title(), rule.level()));
                     continue;
                 }
                 for (CorrelationRule chained : correlations.correlations()) {
@@ -63,8 +61,7 @@ public final class AlertBuilder {
                 reputation.confidence(source).ifPresent(confidence -> evidence.add(
                         scorer.intel("AbuseIPDB", source, confidence)));
             }
-            AnomalyFamily family = hit.lastEvent() == null ? null : AnomalyFamily.of(hit.lastEvent());
-            BayesianScorer.Score score = scorer.score(family == null ? null : family.key(), evidence);
+            BayesianScorer.Score score = scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), evidence);
             alerts.add(new Alert(null, hit.rule().id(), hit.rule().title(), score.severity(), score.posterior(),
                     score.breakdown(), hit.group(), hit.rule().tags(), hit.first(), hit.last(), hit.count(),
                     hit.eventIds(), null, null, null));

@@ -36,6 +36,12 @@ public enum AnomalyFamily {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** The key of an event's family (the Bayesian scorer's prior), or null for none or no event. */
+    public static String keyOf(Event event) {
+        AnomalyFamily family = event == null ? null : of(event);
+        return family == null ? null : family.key();
+    }
+
     /** The family an event belongs to, or null when the model does not score events of its kind. */
     public static AnomalyFamily of(Event event) {
         String dataset = event.getString("event.dataset");

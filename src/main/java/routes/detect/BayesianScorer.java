@@ -76,9 +76,14 @@ public final class BayesianScorer {
         if (Finding.ANOMALY.equals(finding.kind())) {
             return anomaly(finding.ruleTitle(), finding.anomaly());
         }
-        Double own = ownRatios.apply(finding.ruleId());
-        double ratio = own != null ? own : properties.levels().getOrDefault(finding.level(), 1.0);
-        return new Evidence("rule", finding.ruleTitle(), "level " + finding.level(), ratio);
+        return rule(finding.ruleId(), finding.ruleTitle(), finding.level());
+    }
+
+    /** A Sigma rule that matched, by its level unless it sets its own ratio. */
+    public Evidence rule(String id, String title, String level) {
+        Double own = ownRatios.apply(id);
+        double ratio = own != null ? own : properties.levels().getOrDefault(level, 1.0);
+        return new Evidence("rule", title, "level " + level, ratio);
     }
 
     /**

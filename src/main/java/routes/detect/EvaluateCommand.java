@@ -39,9 +39,17 @@ public final class EvaluateCommand {
         double percentile = -1;
         boolean anomalous;
         final List<BayesianScorer.Evidence> evidence = new ArrayList<>();
-        double posterior;
         BayesianScorer.Score score;
         int line;
+
+        double posterior() {
+            return score.posterior();
+        }
+
+        /** Whether the combined score raises it: warning or critical. */
+        boolean flagged() {
+            return !score.severity().equals(BayesianScorer.INFORMATIONAL);
+        }
 
         Outcome(int label, AnomalyFamily family) {
             this.label = label;
@@ -161,7 +169,6 @@ public final class EvaluateCommand {
             Outcome o = outcomes[i];
             o.line = i;
             o.score = scorer.score(o.family == null ? null : o.family.key(), o.evidence);
-            o.posterior = o.score.posterior();
         }
         report(outcomes, lines, out);
         return 0;
@@ -180,7 +187,7 @@ public final class EvaluateCommand {
             long n = 0;
             long bad = 0;
             for (Outcome o : outcomes) {
-                if (o.posterior >= from && (o.posterior < to || band == 9)) {
+                if (o.posterior() >= from && (o.posterior() < to || band == 9)) {
                     n++;
                     bad += o.label;
                 }
@@ -189,26 +196,27 @@ public final class EvaluateCommand {
                     n == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) bad / n));
         }
         out.println();
-        out.println("family    events  malicious  anomaly: roc_auc precision recall   combined: roc_auc precision recall");
+        out.println("family    events  malicious  anomaly: roc_auc precision recall"
+                + "   combined: roc_auc precision recall");
         for (AnomalyFamily family : AnomalyFamily.values()) {
             Outcome[] subset = Arrays.stream(outcomes).filter(o -> o.family == family).toArray(Outcome[]::new);
             if (subset.length == 0) {
                 continue;
             }
             double[] anomalyOnly = confusion(subset, o -> o.anomalous);
-            double[] combined = confusion(subset, o -> o.posterior >= 0.6);
+            double[] combined = confusion(subset, o -> o.flagged());
             out.printf(Locale.ROOT, "%-8s %7d %10d           %7s %9.3f %6.3f             %7s %9.3f %6.3f%n",
                     family.key(), subset.length, Arrays.stream(subset).filter(o -> o.label == 1).count(),
-                    auc(subset, o -> o.anomaly), anomalyOnly[0], anomalyOnly[1], auc(subset, o -> o.posterior),
+                    auc(subset, o -> o.anomaly), anomalyOnly[0], anomalyOnly[1], auc(subset, o -> o.posterior()),
                     combined[0], combined[1]);
         }
         anomalyBands(outcomes, out);
         mistakes(outcomes, lines, out);
-        double[] all = confusion(outcomes, o -> o.posterior >= 0.6);
+        double[] all = confusion(outcomes, o -> o.flagged());
         double f1 = all[0] + all[1] == 0 ? 0 : 2 * all[0] * all[1] / (all[0] + all[1]);
         out.println();
         out.printf(Locale.ROOT, "precision=%.3f recall=%.3f f1=%.3f roc_auc=%s%n", all[0], all[1], f1,
-                auc(outcomes, o -> o.posterior));
+                auc(outcomes, o -> o.posterior()));
     }
 
     /**
@@ -238,10 +246,11 @@ public final class EvaluateCommand {
 
     /** The worst mistakes of the combined score, with their breakdown: where to tune priors, ratios or rules. */
     private static void mistakes(Outcome[] outcomes, List<String> lines, PrintStream out) {
-        List<Outcome> falseAlarms = Arrays.stream(outcomes).filter(o -> o.label == 0 && o.posterior >= 0.6)
-                .sorted(java.util.Comparator.comparingDouble((Outcome o) -> o.posterior).reversed()).limit(5).toList();
-        List<Outcome> missed = Arrays.stream(outcomes).filter(o -> o.label == 1 && o.posterior < 0.6)
-                .sorted(java.util.Comparator.comparingDouble((Outcome o) -> o.posterior)).limit(5).toList();
+        List<Outcome> falseAlarms = Arrays.stream(outcomes).filter(o -> o.label == 0 && o.flagged())
+                .sorted(java.util.Comparator.comparingDouble((Outcome o) -> o.posterior()).reversed()).limit(5)
+                .toList();
+        List<Outcome> missed = Arrays.stream(outcomes).filter(o -> o.label == 1 && !o.flagged())
+                .sorted(java.util.Comparator.comparingDouble((Outcome o) -> o.posterior())).limit(5).toList();
         for (List<Outcome> group : List.of(falseAlarms, missed)) {
             out.println();
             out.println(group == falseAlarms ? "highest-scored benign lines (false alarms)"

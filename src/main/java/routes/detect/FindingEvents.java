@@ -36,15 +36,10 @@ public final class FindingEvents {
         List<Event> signals = new ArrayList<>(findings.size());
         for (Finding finding : findings) {
             BayesianScorer.Score score = scores.computeIfAbsent(finding.eventId(),
-                    id -> scorer.score(family(finding), byEvent.get(id)));
+                    id -> scorer.score(AnomalyFamily.keyOf(finding.event()), byEvent.get(id)));
             signals.add(toEvent(finding, score));
         }
         return signals;
-    }
-
-    private static String family(Finding finding) {
-        AnomalyFamily family = finding.event() == null ? null : AnomalyFamily.of(finding.event());
-        return family == null ? null : family.key();
     }
 
     private static void scored(Event.Builder signal, BayesianScorer.Score score) {
@@ -116,8 +111,7 @@ public final class FindingEvents {
                 signal.put("labels.group", group);
             }
             signal.put("labels.event_ids", hit.eventIds());
-            AnomalyFamily family = hit.lastEvent() == null ? null : AnomalyFamily.of(hit.lastEvent());
-            scored(signal, scorer.score(family == null ? null : family.key(), List.of(scorer.evidence(hit))));
+            scored(signal, scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), List.of(scorer.evidence(hit))));
             if (hit.lastEvent() != null) {
                 for (String field : CONTEXT) {
                     signal.put(field, hit.lastEvent().get(field));
