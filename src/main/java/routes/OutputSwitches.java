@@ -10,14 +10,15 @@ import java.util.Map;
 /**
  * Derives the on/off switches the routes read as {@code autoStartup} from the settings that name a service:
  * {@code siem.kafka.enabled} from {@code siem.kafka.bootstrap-servers}, {@code siem.slack.enabled} from
- * {@code siem.slack.webhook-url}. A service is on exactly when an operator has named it. Computed when read, not
+ * {@code siem.slack.webhook-url}, {@code siem.elasticsearch.enabled} from {@code siem.elasticsearch.uris}. A service is on exactly when an operator has named it. Computed when read, not
  * when the environment is prepared, because the setting may be a placeholder resolved later.
  */
 public final class OutputSwitches implements EnvironmentPostProcessor {
 
     static final Map<String, String> SWITCHES = Map.of(
             "siem.kafka.enabled", "siem.kafka.bootstrap-servers",
-            "siem.slack.enabled", "siem.slack.webhook-url");
+            "siem.slack.enabled", "siem.slack.webhook-url",
+            "siem.elasticsearch.enabled", "siem.elasticsearch.uris");
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {

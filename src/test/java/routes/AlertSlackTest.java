@@ -1,7 +1,6 @@
 package routes;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -9,14 +8,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,35 +22,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AlertSlackTest {
 
-    static final BlockingQueue<String> RECEIVED = new LinkedBlockingQueue<>();
-    static final HttpServer SLACK;
-
-    static {
-        try {
-            SLACK = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            SLACK.createContext("/services/T000/B000/XXXX", exchange -> {
-                RECEIVED.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(200, ok.length);
-                exchange.getResponseBody().write(ok);
-                exchange.close();
-            });
-            SLACK.start();
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    static final SlackWebhook SLACK = new SlackWebhook();
 
     @AfterAll
     static void stopSlack() {
-        SLACK.stop(0);
+        SLACK.close();
     }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         Appliance.isolate(registry, Files.createTempDirectory("caravan-slack"), Appliance.freePort(), "k");
         registry.add("siem.slack.webhook-url",
-                () -> "http://127.0.0.1:" + SLACK.getAddress().getPort() + "/services/T000/B000/XXXX");
+                SLACK::url);
         registry.add("siem.slack.channels.critical", () -> "#soc-critical");
     }
 
@@ -71,7 +48,7 @@ class AlertSlackTest {
         assertThat(appliance.post("/api/ingest_log", "text/plain", "k", String.join("\n", lines)).statusCode())
                 .isEqualTo(202);
 
-        String body = RECEIVED.poll(20, TimeUnit.SECONDS);
+        String body = SLACK.next(20);
         assertThat(body).as("a message reached the webhook").isNotNull();
         JsonNode message = Appliance.json(body);
         assertThat(message.get("channel").asText()).isEqualTo("#soc-critical");
@@ -84,6 +61,6 @@ class AlertSlackTest {
                 .body());
         assertThat(alerts.get("total").asLong()).isGreaterThanOrEqualTo(1);
         assertThat(blocks.toString()).contains(alerts.at("/alerts/0/id").asText());
-        assertThat(RECEIVED.poll(2, TimeUnit.SECONDS)).as("warnings are not sent to Slack").isNull();
+        assertThat(SLACK.next(2)).as("warnings are not sent to Slack").isNull();
     }
 }

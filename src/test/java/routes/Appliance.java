@@ -109,4 +109,16 @@ public final class Appliance {
     public static JsonNode json(String text) throws IOException {
         return JSON.readTree(text);
     }
+
+    /** A Kafka consumer as a downstream tool would run one: its own group, from the earliest record, text in. */
+    public static org.apache.kafka.clients.consumer.KafkaConsumer<String, String> kafkaConsumer(String brokers,
+                                                                                               String group) {
+        var deserializer = org.apache.kafka.common.serialization.StringDeserializer.class;
+        return new org.apache.kafka.clients.consumer.KafkaConsumer<>(java.util.Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, group,
+                org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, deserializer,
+                org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, deserializer));
+    }
 }

@@ -14,11 +14,21 @@ import java.util.Map;
  * @param count      events behind it so far
  * @param eventIds   the ids of those events (the first ones, when there are many)
  * @param status     {@link #OPEN}, {@link #ACKNOWLEDGED}, {@link #ESCALATED} or {@link #CLOSED}
+ * @param related    the other correlations of the same attack chain (they share rules or refer to one another):
+ *                   an open alert of the same group from one of them is the same attack, and takes this one in
  */
 public record Alert(String id, String ruleId, String title, String severity, double confidence,
                     List<String> breakdown, Map<String, String> group, List<String> tags, Instant firstSeen,
                     Instant lastSeen, long count, List<String> eventIds, String status, String assignee,
-                    Instant updatedAt) {
+                    Instant updatedAt, List<String> related) {
+
+    /** An alert as stored, without its chain (that comes from the rules loaded when it is raised). */
+    public Alert(String id, String ruleId, String title, String severity, double confidence, List<String> breakdown,
+                 Map<String, String> group, List<String> tags, Instant firstSeen, Instant lastSeen, long count,
+                 List<String> eventIds, String status, String assignee, Instant updatedAt) {
+        this(id, ruleId, title, severity, confidence, breakdown, group, tags, firstSeen, lastSeen, count, eventIds,
+                status, assignee, updatedAt, List.of());
+    }
 
     public static final String OPEN = "open";
     public static final String ACKNOWLEDGED = "acknowledged";

@@ -35,37 +35,33 @@ public final class AlertBuilder {
         this.reputation = reputation;
     }
 
-    public List<Alert> fromHits(List<CorrelationEngine.Hit> hits) {
-        List<Alert> alerts = new ArrayList<>(hits.size());
-        for (CorrelationEngine.Hit hit : hits) {
-            List<BayesianScorer.Evidence> evidence = new ArrayList<>();
-            evidence.add(scorer.evidence(hit));
-            for (String reference : hit.rule().rules()) {
-                SigmaRule rule = rules.rule(reference);
-                if (rule != null) {
-                    evidence.add(scorer.rule(rule.id(), rule.title(), rule.level()));
-                    continue;
-                }
-                for (CorrelationRule chained : correlations.correlations()) {
-                    if (reference.equals(chained.id()) || reference.equals(chained.name())) {
-                        evidence.add(scorer.correlation(chained, chained.type() + ", part of this one"));
-                    }
+    public Alert fromHit(CorrelationEngine.Hit hit) {
+        List<BayesianScorer.Evidence> evidence = new ArrayList<>();
+        evidence.add(scorer.evidence(hit));
+        for (String reference : hit.rule().rules()) {
+            SigmaRule rule = rules.rule(reference);
+            if (rule != null) {
+                evidence.add(scorer.rule(rule.id(), rule.title(), rule.level()));
+                continue;
+            }
+            for (CorrelationRule chained : correlations.correlations()) {
+                if (reference.equals(chained.id()) || reference.equals(chained.name())) {
+                    evidence.add(scorer.correlation(chained, chained.type() + ", part of this one"));
                 }
             }
-            for (String value : hit.group().values()) {
-                intel.address(value).or(() -> intel.domain(value)).ifPresent(listed -> evidence.add(
-                        scorer.intel("threat-intel list " + listed.list(), listed.indicator(), 100)));
-            }
-            String source = hit.group().get("source.ip");
-            if (source != null) {
-                reputation.confidence(source).ifPresent(confidence -> evidence.add(
-                        scorer.intel("AbuseIPDB", source, confidence)));
-            }
-            BayesianScorer.Score score = scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), evidence);
-            alerts.add(new Alert(null, hit.rule().id(), hit.rule().title(), score.severity(), score.posterior(),
-                    score.breakdown(), hit.group(), hit.rule().tags(), hit.first(), hit.last(), hit.count(),
-                    hit.eventIds(), null, null, null));
         }
-        return alerts;
+        for (String value : hit.group().values()) {
+            intel.address(value).or(() -> intel.domain(value)).ifPresent(listed -> evidence.add(
+                    scorer.intel("threat-intel list " + listed.list(), listed.indicator(), 100)));
+        }
+        String source = hit.group().get("source.ip");
+        if (source != null) {
+            reputation.confidence(source).ifPresent(confidence -> evidence.add(
+                    scorer.intel("AbuseIPDB", source, confidence)));
+        }
+        BayesianScorer.Score score = scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), evidence);
+        return new Alert(null, hit.rule().id(), hit.rule().title(), score.severity(), score.posterior(),
+                score.breakdown(), hit.group(), hit.rule().tags(), hit.first(), hit.last(), hit.count(),
+                hit.eventIds(), null, null, null, List.copyOf(correlations.chainOf(hit.rule().id())));
     }
 }

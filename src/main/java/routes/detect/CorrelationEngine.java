@@ -37,8 +37,9 @@ public final class CorrelationEngine {
     private final long maxEntries;
     private long entries;
     private final AtomicLong evictions = new AtomicLong();
-    private volatile Loaded loaded = new Loaded(Map.of(), Map.of(), List.of(), java.util.Set.of());
-    private final Map<String, Window> windows;
+    private volatile Loaded loaded = new Loaded(Map.of(), Map.of(), List.of(), Map.of(), java.util.Set.of(),
+            Map.of());
+    private final Map<String, CorrelationWindow> windows;
 
     public CorrelationEngine(int maxGroups, int maxEntriesPerGroup) {
         this(maxGroups, maxEntriesPerGroup, Math.max(maxEntriesPerGroup, 1_000_000L));
@@ -109,18 +110,62 @@ public final class CorrelationEngine {
             }
         }
         referenced.removeAll(generating);
-        loaded = new Loaded(byRule, nameOf, List.copyOf(active), java.util.Set.copyOf(referenced));
+        Map<String, CorrelationRule> byId = new HashMap<>();
+        active.forEach(c -> byId.put(c.id(), c));
+        loaded = new Loaded(byRule, nameOf, List.copyOf(active), Map.copyOf(byId), java.util.Set.copyOf(referenced),
+                chains(active, names));
         // windows of correlations still loaded keep counting across a reload; the others are dropped
         java.util.Set<String> activeIds = new java.util.HashSet<>();
         active.forEach(c -> activeIds.add(c.id()));
         windows.entrySet().removeIf(w -> {
-            boolean gone = !activeIds.contains(w.getKey().substring(0, w.getKey().indexOf('\u0000')));
+            boolean gone = !activeIds.contains(w.getValue().correlationId());
             if (gone) {
                 entries -= w.getValue().size();
             }
             return gone;
         });
         return unresolved;
+    }
+
+    /**
+     * Correlations linked into attack chains: two are linked when one refers to the other or both refer to the same
+     * rule or correlation (a brute force, the brute force followed by a login, the brute force followed by a scan).
+     * Each correlation's chain is every correlation reachable that way, itself included.
+     */
+    private static Map<String, java.util.Set<String>> chains(List<CorrelationRule> active, Map<String, String> names) {
+        Map<String, java.util.Set<String>> links = new HashMap<>();
+        for (CorrelationRule c : active) {
+            for (String ref : c.rules()) {
+                String id = names.get(ref);
+                links.computeIfAbsent(c.id(), k -> new java.util.HashSet<>()).add(id);
+                links.computeIfAbsent(id, k -> new java.util.HashSet<>()).add(c.id());
+            }
+        }
+        java.util.Set<String> correlationIds = new java.util.HashSet<>();
+        active.forEach(c -> correlationIds.add(c.id()));
+        Map<String, java.util.Set<String>> chains = new HashMap<>();
+        for (CorrelationRule c : active) {
+            if (chains.containsKey(c.id())) {
+                continue;
+            }
+            java.util.Set<String> reached = new java.util.HashSet<>();
+            java.util.ArrayDeque<String> next = new java.util.ArrayDeque<>(List.of(c.id()));
+            while (!next.isEmpty()) {
+                String id = next.poll();
+                if (reached.add(id)) {
+                    next.addAll(links.getOrDefault(id, java.util.Set.of()));
+                }
+            }
+            reached.retainAll(correlationIds);
+            java.util.Set<String> chain = java.util.Set.copyOf(reached);
+            chain.forEach(id -> chains.put(id, chain));
+        }
+        return Map.copyOf(chains);
+    }
+
+    /** The correlations of this one's attack chain, itself included (see {@link #chains}). */
+    public java.util.Set<String> chainOf(String correlationId) {
+        return loaded.chains.getOrDefault(correlationId, java.util.Set.of(correlationId));
     }
 
     public List<CorrelationRule> correlations() {
@@ -145,14 +190,114 @@ public final class CorrelationEngine {
         return hits;
     }
 
-    /** Takes one finding; returns the correlations it completed (and those their hits completed in turn). */
+    /**
+     * Takes one finding into this engine's own windows; returns the correlations it completed (and those their hits
+     * completed in turn). The pipeline keeps its windows on the Aggregator instead ({@code correlate.yaml}); both
+     * go through {@link #inputs}, {@link #offer} and {@link #hit}.
+     */
     public synchronized List<Hit> accept(Finding finding) {
         List<Hit> hits = new ArrayList<>();
-        accept(finding.ruleId(), finding.timestamp(), finding.eventId(), finding.event(), hits, 0);
+        java.util.ArrayDeque<Input> pending = new java.util.ArrayDeque<>(inputs(finding));
+        while (!pending.isEmpty()) {
+            Input input = pending.poll();
+            CorrelationWindow window = windows.computeIfAbsent(input.key(), k -> window(input));
+            entries -= window.size();
+            boolean matched = offer(window, input);
+            entries += window.size();
+            if (matched) {
+                Hit hit = hit(window);
+                if (hit != null) {
+                    hits.add(hit);
+                }
+                entries -= window.size();
+                windows.remove(input.key());
+                pending.addAll(chained(window));
+            } else {
+                bound(input.key());
+            }
+        }
         return hits;
     }
 
-    private void accept(String ruleId, Instant time, String eventId, Event event, List<Hit> hits, int depth) {
+    /**
+     * A finding's part in one correlation: the window it goes to (by {@code key}, the correlation's id and its
+     * group's values) and what it brings there.
+     *
+     * @param ruleIndex which of the correlation's rules the finding is from
+     * @param value     the condition field's value, null when the condition has no field
+     * @param number    that value as a number (value_sum, value_avg, value_percentile), NaN otherwise
+     * @param eventId   the event that brought the finding
+     * @param evidence  the events behind the finding: that event, or for a correlation's hit, the hit's events
+     * @param depth     how many correlations-on-correlations led here
+     */
+    public record Input(CorrelationRule rule, int ruleIndex, String key, Map<String, String> group, String value,
+                        double number, Instant time, String eventId, List<String> evidence, Event event,
+                        int depth) {
+
+        /** How long the window reaches back, and how long an idle group is kept: the correlation's timespan. */
+        public long spanMillis() {
+            return rule.timespan().toMillis();
+        }
+    }
+
+    /** Every correlation window a batch of findings goes to, in order. */
+    public List<Input> inputs(List<Finding> findings) {
+        List<Input> inputs = new ArrayList<>();
+        for (Finding finding : findings) {
+            inputs(finding.ruleId(), finding.timestamp(), finding.eventId(), List.of(finding.eventId()),
+                    finding.event(), 0, inputs);
+        }
+        return inputs;
+    }
+
+    /** Every correlation window one finding goes to. */
+    public List<Input> inputs(Finding finding) {
+        List<Input> inputs = new ArrayList<>();
+        inputs(finding.ruleId(), finding.timestamp(), finding.eventId(), List.of(finding.eventId()), finding.event(),
+                0, inputs);
+        return inputs;
+    }
+
+    /** The windows a matched window's hit goes to in turn: correlations that refer to its correlation. */
+    public List<Input> chained(CorrelationWindow matched) {
+        List<Input> inputs = new ArrayList<>();
+        if (matched.matched()) {
+            inputs(matched.correlationId(), matched.completedAt(), matched.completedBy(),
+                    matched.eventIds(MAX_EVIDENCE), matched.completingEvent(), matched.depth() + 1, inputs);
+        }
+        return inputs;
+    }
+
+    /** A new, empty window for an input's group. */
+    public CorrelationWindow window(Input input) {
+        return new CorrelationWindow(input.rule(), input.key(), input.group());
+    }
+
+    /** Adds an input to its group's window; returns whether the correlation's condition now holds. */
+    public boolean offer(CorrelationWindow window, Input input) {
+        window.add(input.time(), input.ruleIndex(), input.value(), input.number(), input.evidence(),
+                maxEntriesPerGroup);
+        evictions.addAndGet(window.takeEvicted());
+        Double measured = measure(input.rule(), window);
+        if (measured == null) {
+            return false;
+        }
+        window.matched(measured, input.time(), input.eventId(), input.event(), input.depth());
+        return true;
+    }
+
+    /** The hit of a matched window, or null when it did not match or its correlation is no longer loaded. */
+    public Hit hit(CorrelationWindow window) {
+        CorrelationRule rule = loaded.byId.get(window.correlationId());
+        if (rule == null || !window.matched()) {
+            return null;
+        }
+        return new Hit(rule, window.group(), window.size(), window.measured(), window.firstTime(),
+                window.lastTime(), window.eventIds(MAX_EVIDENCE), window.completingEvent());
+    }
+
+    private void inputs(String ruleId, Instant time, String eventId, List<String> evidence, Event event, int depth,
+                        List<Input> out) {
         Loaded current = loaded;
         List<Ref> refs = current.byRule.getOrDefault(ruleId, List.of());
         if (refs.isEmpty() || event == null || depth > 8) {
@@ -172,29 +317,14 @@ public final class CorrelationEngine {
                     continue;
                 }
             }
-            String key = key(c, groupValues);
-            Window window = windows.computeIfAbsent(key,
-                    k -> new Window(c.rules().size(), c.type().equals("temporal_ordered")));
-            entries -= window.size();
-            window.add(new Entry(time, ref.index(), value,
-                    c.type().startsWith("value_") && !c.type().equals("value_count") ? number(value) : Double.NaN,
-                    eventId), c.timespan().toMillis(),
-                    maxEntriesPerGroup, evictions);
-            entries += window.size();
-            Double measured = measure(c, window);
-            if (measured != null) {
-                Map<String, String> group = new LinkedHashMap<>();
-                for (int g = 0; g < groupValues.length; g++) {
-                    group.put(c.groupBy().get(g), groupValues[g]);
-                }
-                hits.add(new Hit(c, Collections.unmodifiableMap(group), window.size(), measured,
-                        window.first().time(), window.last().time(), window.eventIds(MAX_EVIDENCE), event));
-                entries -= window.size();
-                windows.remove(key);
-                accept(c.id(), time, eventId, event, hits, depth + 1);
-            } else {
-                bound(key);
+            Map<String, String> group = new LinkedHashMap<>();
+            for (int g = 0; g < groupValues.length; g++) {
+                group.put(c.groupBy().get(g), groupValues[g]);
             }
+            double number = c.type().startsWith("value_") && !c.type().equals("value_count")
+                    ? number(value) : Double.NaN;
+            out.add(new Input(c, ref.index(), key(c, groupValues), Collections.unmodifiableMap(group), value, number,
+                    time, eventId, evidence, event, depth));
         }
     }
 
@@ -202,7 +332,7 @@ public final class CorrelationEngine {
     private void bound(String current) {
         var eldest = windows.entrySet().iterator();
         while ((windows.size() > maxGroups || entries > maxEntries) && eldest.hasNext()) {
-            Map.Entry<String, Window> group = eldest.next();
+            Map.Entry<String, CorrelationWindow> group = eldest.next();
             if (group.getKey().equals(current)) {
                 continue;
             }
@@ -262,7 +392,7 @@ public final class CorrelationEngine {
     }
 
     /** The number the condition is checked on when the correlation matches, or null when it does not. */
-    private static Double measure(CorrelationRule c, Window w) {
+    private static Double measure(CorrelationRule c, CorrelationWindow w) {
         CorrelationRule.Condition condition = c.condition();
         double value;
         switch (c.type()) {
@@ -302,229 +432,8 @@ public final class CorrelationEngine {
     private record Ref(CorrelationRule rule, int index, String name) {
     }
 
-    /**
-     * One finding in a window.
-     *
-     * @param number the value as a number, NaN when it is not one
-     */
-    private static final class Entry {
-        private final Instant time;
-        private final int ruleIndex;
-        private final String value;
-        private final double number;
-        private final String eventId;
-        /** The entry's place in its window's order (ordered windows only); renumbered when one arrives late. */
-        private long seq;
-
-        Entry(Instant time, int ruleIndex, String value, double number, String eventId) {
-            this.time = time;
-            this.ruleIndex = ruleIndex;
-            this.value = value;
-            this.number = number;
-            this.eventId = eventId;
-        }
-
-        Instant time() {
-            return time;
-        }
-
-        int ruleIndex() {
-            return ruleIndex;
-        }
-
-        String value() {
-            return value;
-        }
-
-        double number() {
-            return number;
-        }
-
-        String eventId() {
-            return eventId;
-        }
-    }
-
     private record Loaded(Map<String, List<Ref>> byRule, Map<String, String> nameOf, List<CorrelationRule> active,
-                          java.util.Set<String> silenced) {
-    }
-
-    /**
-     * One group's findings inside the timespan, oldest first, with the figures the conditions need kept up to date
-     * as entries come and go (distinct values, findings per rule, sum of numbers), so a finding costs the same
-     * however full its window is.
-     */
-    private static final class Window {
-        /** Entries from {@code head} on; the slots before it are expired and cut away from time to time. */
-        private final ArrayList<Entry> entries = new ArrayList<>();
-        private int head;
-        private final Map<String, Integer> valueCounts = new HashMap<>();
-        private final int[] ruleCounts;
-        private int distinctRules;
-        private double sum;
-        private int numbers;
-        /** For temporal_ordered: each rule's entries in window order, from {@code byRuleHead} on. */
-        private final ArrayList<Entry>[] byRule;
-        private final int[] byRuleHead;
-        private long lastSeq;
-
-        @SuppressWarnings("unchecked")
-        Window(int rules, boolean ordered) {
-            ruleCounts = new int[rules];
-            byRule = ordered ? new ArrayList[rules] : null;
-            byRuleHead = ordered ? new int[rules] : null;
-            if (ordered) {
-                for (int r = 0; r < rules; r++) {
-                    byRule[r] = new ArrayList<>();
-                }
-            }
-        }
-
-        int size() {
-            return entries.size() - head;
-        }
-
-        Entry first() {
-            return entries.get(head);
-        }
-
-        Entry last() {
-            return entries.getLast();
-        }
-
-        int distinctValues() {
-            return valueCounts.size();
-        }
-
-        int distinctRules() {
-            return distinctRules;
-        }
-
-        double sum() {
-            return sum;
-        }
-
-        int numbers() {
-            return numbers;
-        }
-
-        /**
-         * How many of the correlated rules matched in their order: the first rule's earliest finding, then the
-         * second rule's earliest one after it, and so on (a binary search per rule, whatever the window's size).
-         */
-        int inOrder() {
-            long after = -1;
-            for (int r = 0; r < byRule.length; r++) {
-                List<Entry> list = byRule[r];
-                int low = byRuleHead[r];
-                int high = list.size();
-                while (low < high) {
-                    int mid = (low + high) >>> 1;
-                    if (list.get(mid).seq > after) {
-                        high = mid;
-                    } else {
-                        low = mid + 1;
-                    }
-                }
-                if (low == list.size()) {
-                    return r;
-                }
-                after = list.get(low).seq;
-            }
-            return byRule.length;
-        }
-
-        double percentile(double p) {
-            double[] sorted = new double[numbers];
-            int n = 0;
-            for (int i = head; i < entries.size(); i++) {
-                if (!Double.isNaN(entries.get(i).number())) {
-                    sorted[n++] = entries.get(i).number();
-                }
-            }
-            java.util.Arrays.sort(sorted);
-            int rank = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-            return sorted[Math.max(0, Math.min(sorted.length - 1, rank))];
-        }
-
-        List<String> eventIds(int limit) {
-            List<String> ids = new ArrayList<>(Math.min(limit, size()));
-            for (int i = head; i < entries.size() && ids.size() < limit; i++) {
-                ids.add(entries.get(i).eventId());
-            }
-            return ids;
-        }
-
-        void add(Entry entry, long spanMillis, int maxEntries, AtomicLong evictions) {
-            int at = entries.size();
-            while (at > head && entries.get(at - 1).time().isAfter(entry.time())) {
-                at--;
-            }
-            entries.add(at, entry);
-            counted(entry, 1);
-            if (byRule != null) {
-                ordered(entry, at == entries.size() - 1);
-            }
-            Instant oldestKept = last().time().minusMillis(spanMillis);
-            while (size() > 0 && first().time().isBefore(oldestKept)) {
-                removeFirst();
-            }
-            while (size() > maxEntries) {
-                removeFirst();
-                evictions.incrementAndGet();
-            }
-            if (head > 64 && head > entries.size() / 2) {
-                entries.subList(0, head).clear();
-                head = 0;
-            }
-        }
-
-        /** Keeps the per-rule lists in window order; a late entry renumbers the window (rare, and linear). */
-        private void ordered(Entry entry, boolean appended) {
-            if (appended) {
-                entry.seq = ++lastSeq;
-                byRule[entry.ruleIndex()].add(entry);
-                return;
-            }
-            for (int r = 0; r < byRule.length; r++) {
-                byRule[r].clear();
-                byRuleHead[r] = 0;
-            }
-            lastSeq = 0;
-            for (int i = head; i < entries.size(); i++) {
-                Entry e = entries.get(i);
-                e.seq = ++lastSeq;
-                byRule[e.ruleIndex()].add(e);
-            }
-        }
-
-        private void removeFirst() {
-            Entry gone = entries.set(head++, null);
-            counted(gone, -1);
-            if (byRule != null) {
-                // the oldest entry of the window is the oldest of its rule
-                List<Entry> list = byRule[gone.ruleIndex()];
-                list.set(byRuleHead[gone.ruleIndex()]++, null);
-                if (byRuleHead[gone.ruleIndex()] > 64 && byRuleHead[gone.ruleIndex()] > list.size() / 2) {
-                    list.subList(0, byRuleHead[gone.ruleIndex()]).clear();
-                    byRuleHead[gone.ruleIndex()] = 0;
-                }
-            }
-        }
-
-        private void counted(Entry entry, int change) {
-            if (entry.value() != null) {
-                valueCounts.merge(entry.value(), change, (a, b) -> a + b == 0 ? null : a + b);
-            }
-            int before = ruleCounts[entry.ruleIndex()];
-            ruleCounts[entry.ruleIndex()] += change;
-            if (before == 0 || ruleCounts[entry.ruleIndex()] == 0) {
-                distinctRules += change;
-            }
-            if (!Double.isNaN(entry.number())) {
-                sum += change * entry.number();
-                numbers += change;
-            }
-        }
+                          Map<String, CorrelationRule> byId, java.util.Set<String> silenced,
+                          Map<String, java.util.Set<String>> chains) {
     }
 }

@@ -86,42 +86,41 @@ public final class FindingEvents {
         return signal.build();
     }
 
-    /** Correlation hits as signals: the group, the count and time span, and the events behind them. */
-    public List<Event> hitsToEvents(List<CorrelationEngine.Hit> hits) {
-        List<Event> signals = new ArrayList<>(hits.size());
-        for (CorrelationEngine.Hit hit : hits) {
-            Event.Builder signal = Event.builder();
-            signal.put("@timestamp", hit.last());
-            signal.put("event.kind", "signal");
-            signal.put("event.dataset", "caravan.correlations");
-            signal.put("event.start", hit.first());
-            signal.put("event.end", hit.last());
-            signal.put("event.count", hit.count());
-            signal.put("event.severity", SEVERITY.getOrDefault(hit.rule().level(), 47L));
-            signal.put("rule.id", hit.rule().id());
-            signal.put("rule.name", hit.rule().title());
-            signal.put("rule.ruleset", "sigma-correlation");
-            signal.put("labels.level", hit.rule().level());
-            signal.put("labels.correlation_type", hit.rule().type());
-            if (!hit.rule().tags().isEmpty()) {
-                signal.put("tags", hit.rule().tags());
-            }
-            List<String> group = hit.group().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-            if (!group.isEmpty()) {
-                signal.put("labels.group", group);
-            }
-            signal.put("labels.event_ids", hit.eventIds());
-            scored(signal, scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), List.of(scorer.evidence(hit))));
-            if (hit.lastEvent() != null) {
-                for (String field : CONTEXT) {
-                    signal.put(field, hit.lastEvent().get(field));
-                }
-            }
-            signal.put("message", hit.rule().title() + (group.isEmpty() ? "" : " (" + String.join(", ", group) + ")")
-                    + ": " + hit.count() + " events from " + hit.first() + " to " + hit.last());
-            signals.add(signal.build());
+    /**
+     * A correlation hit as a signal, in a list as the event store takes it: the group, the count and time span, and
+     * the events behind it.
+     */
+    public List<Event> hitToEvents(CorrelationEngine.Hit hit) {
+        Event.Builder signal = Event.builder();
+        signal.put("@timestamp", hit.last());
+        signal.put("event.kind", "signal");
+        signal.put("event.dataset", "caravan.correlations");
+        signal.put("event.start", hit.first());
+        signal.put("event.end", hit.last());
+        signal.put("event.count", hit.count());
+        signal.put("event.severity", SEVERITY.getOrDefault(hit.rule().level(), 47L));
+        signal.put("rule.id", hit.rule().id());
+        signal.put("rule.name", hit.rule().title());
+        signal.put("rule.ruleset", "sigma-correlation");
+        signal.put("labels.level", hit.rule().level());
+        signal.put("labels.correlation_type", hit.rule().type());
+        if (!hit.rule().tags().isEmpty()) {
+            signal.put("tags", hit.rule().tags());
         }
-        return signals;
+        List<String> group = hit.group().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        if (!group.isEmpty()) {
+            signal.put("labels.group", group);
+        }
+        signal.put("labels.event_ids", hit.eventIds());
+        scored(signal, scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), List.of(scorer.evidence(hit))));
+        if (hit.lastEvent() != null) {
+            for (String field : CONTEXT) {
+                signal.put(field, hit.lastEvent().get(field));
+            }
+        }
+        signal.put("message", hit.rule().title() + (group.isEmpty() ? "" : " (" + String.join(", ", group) + ")")
+                + ": " + hit.count() + " events from " + hit.first() + " to " + hit.last());
+        return List.of(signal.build());
     }
 
     private static String abbreviate(String value) {

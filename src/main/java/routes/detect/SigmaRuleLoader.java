@@ -168,7 +168,8 @@ public final class SigmaRuleLoader {
         if (rules.isEmpty()) {
             throw new SigmaRuleException("correlation has no rules");
         }
-        java.time.Duration timespan = timespan(text(c.get("timespan")));
+        // the seed design's defaults where a rule is silent: a 5-minute window per source address
+        java.time.Duration timespan = c.get("timespan") == null ? DEFAULT_TIMESPAN : timespan(text(c.get("timespan")));
         CorrelationRule.Condition condition = condition(c.get("condition"), type);
         Map<String, Map<String, String>> aliases = new LinkedHashMap<>();
         if (c.get("aliases") instanceof Map<?, ?> map) {
@@ -188,9 +189,14 @@ public final class SigmaRuleLoader {
         String id = text(rule.get("id"));
         return new CorrelationRule(id != null ? id : source, text(rule.get("name")), title,
                 level == null ? "medium" : level.toLowerCase(Locale.ROOT), strings(rule.get("tags")), type, rules,
-                strings(c.get("group-by")), timespan, condition, aliases,
+                c.containsKey("group-by") ? strings(c.get("group-by")) : DEFAULT_GROUP_BY, timespan, condition, aliases,
                 Boolean.TRUE.equals(c.get("generate")) || Boolean.TRUE.equals(rule.get("generate")), source);
     }
+
+    /** A correlation's timespan when it states none. */
+    static final java.time.Duration DEFAULT_TIMESPAN = java.time.Duration.ofMinutes(5);
+    /** A correlation's group-by when it has none at all; {@code group-by: []} correlates across all sources. */
+    static final List<String> DEFAULT_GROUP_BY = List.of("source.ip");
 
     private static java.time.Duration timespan(String text) {
         if (text == null || !text.matches("\\d+[smhdw]")) {

@@ -21,9 +21,12 @@ class IngestAnnouncement {
     private final SiemProperties siem;
     private final SlackProperties slack;
     private final AbuseIpDbProperties abuseIpDb;
+    private final routes.store.ElasticsearchProperties elasticsearch;
 
     IngestAnnouncement(SyslogProperties syslog, IngestProperties ingest, KafkaProperties kafka, SiemProperties siem,
-                       SlackProperties slack, AbuseIpDbProperties abuseIpDb) {
+                       SlackProperties slack, AbuseIpDbProperties abuseIpDb,
+                       routes.store.ElasticsearchProperties elasticsearch) {
+        this.elasticsearch = elasticsearch;
         this.syslog = syslog;
         this.ingest = ingest;
         this.kafka = kafka;
@@ -48,6 +51,10 @@ class IngestAnnouncement {
         }
         LOG.info("Slack: {}", slack.enabled() ? "critical alerts to the configured webhook"
                 + (slack.channels().isEmpty() ? "" : " " + slack.channels()) : "off (siem.slack.webhook-url is empty)");
+        LOG.info("Elasticsearch: {}", elasticsearch.uriList().isEmpty()
+                ? "off, events in the embedded index (siem.elasticsearch.uris is empty)"
+                : "events and alerts in " + elasticsearch.uriList() + " (" + elasticsearch.eventsPrefix() + "-*, "
+                + elasticsearch.alertsIndex() + ")");
         LOG.info("AbuseIPDB: {}", abuseIpDb.enabled() ? "reputation of alerts' public sources, at most "
                 + abuseIpDb.dailyQuota() + " lookups a day" : "off (siem.abuseipdb.api-key is empty)");
         LOG.info("Data directory: {}", siem.dataDir().toAbsolutePath());

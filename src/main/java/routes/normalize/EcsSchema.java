@@ -23,7 +23,6 @@ public final class EcsSchema {
             entry(TIMESTAMP, DATE),
             entry("message", TEXT),
             entry("tags", KEYWORD),
-            entry("labels", KEYWORD),
             entry("event.original", STORED),
             // read by analysts beside a signal, never searched: kept out of the terms index
             entry("labels.score_breakdown", STORED),
@@ -122,7 +121,8 @@ public final class EcsSchema {
 
     /** Names of ECS field sets; a custom leaf field must not take one of these names. */
     private static final Set<String> FIELD_SETS = Set.of("event", "log", "observer", "host", "process", "user",
-            "source", "destination", "network", "rule", "http", "url", "user_agent", "error", "input", "system", "file");
+            "source", "destination", "network", "rule", "http", "url", "user_agent", "error", "input", "system", "file",
+            "labels");
 
     private EcsSchema() {
     }

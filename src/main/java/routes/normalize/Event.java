@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * Values are {@link String}, {@link Long}, {@link Instant} or a {@link List} of strings (tags, categories).
  * Immutable; {@link #toBuilder()} makes a changed copy.
  */
-public final class Event {
+public final class Event implements java.io.Serializable {
+
+    @java.io.Serial
+    private static final long serialVersionUID = 1L;
 
     private final String id;
     private final Map<String, Object> fields;

@@ -21,10 +21,27 @@ public interface AlertStore {
     }
 
     /**
+     * The stored alert after {@link #record}, and what recording did to it.
+     *
+     * @param change {@link #OPENED} (a new alert), {@link #ESCALATED} (a repeat that raised its severity) or
+     *               {@link #REPEATED} (a repeat folded in at the same severity)
+     */
+    record Recorded(Alert alert, String change) {
+        public static final String OPENED = "opened";
+        public static final String ESCALATED = "escalated";
+        public static final String REPEATED = "repeated";
+
+        /** Whether people should hear of it again: a new alert, or one that became more severe. */
+        public boolean notable() {
+            return !change.equals(REPEATED);
+        }
+    }
+
+    /**
      * Records a new alert, or, when an alert of the same rule and group is not closed and was last seen within the
      * suppression window, folds it into that one (count, last seen, evidence, score). Returns the stored alert.
      */
-    Alert record(Alert alert);
+    Recorded record(Alert alert);
 
     Page search(Query query);
 

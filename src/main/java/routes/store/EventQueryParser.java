@@ -52,9 +52,17 @@ public final class EventQueryParser {
         return analyzer;
     }
 
-    public Query parse(String query) {
-        String prepared = IP_VALUE.matcher(query).replaceAll(m -> Matcher.quoteReplacement(
+    /**
+     * The query with addresses after IP fields quoted ({@code source.ip:10.0.0.0/8} becomes
+     * {@code source.ip:"10.0.0.0/8"}), as the classic syntax, here and in Elasticsearch, needs them.
+     */
+    static String quoteAddresses(String query) {
+        return IP_VALUE.matcher(query).replaceAll(m -> Matcher.quoteReplacement(
                 m.group(1) + ":\"" + m.group(2) + "\""));
+    }
+
+    public Query parse(String query) {
+        String prepared = quoteAddresses(query);
         TypedQueryParser parser = new TypedQueryParser(analyzer);
         parser.setDefaultOperator(QueryParser.Operator.AND);
         parser.setAllowLeadingWildcard(true);

@@ -47,11 +47,21 @@ public final class JdbcAlertStore implements AlertStore {
     }
 
     @Override
-    public Alert record(Alert alert) {
+    public Recorded record(Alert alert) {
         return transactions.execute(status -> {
-            List<Alert> open = sql.query("SELECT " + COLUMNS + " FROM alerts WHERE rule_id = ? AND group_key = ? "
-                            + "AND status <> ? AND last_seen >= ? ORDER BY last_seen DESC", this::alert,
-                    alert.ruleId(), alert.groupKey(), Alert.CLOSED, time(alert.firstSeen().minus(suppression)));
+            List<String> chain = new ArrayList<>(alert.related());
+            if (!chain.contains(alert.ruleId())) {
+                chain.add(alert.ruleId());
+            }
+            String rules = String.join(", ", java.util.Collections.nCopies(chain.size(), "?"));
+            List<Object> arguments = new ArrayList<>(chain);
+            arguments.addAll(List.of(alert.groupKey(), Alert.CLOSED, time(alert.firstSeen().minus(suppression))));
+            // the same rule's open alert first, else the latest of its attack chain
+            List<Alert> open = sql.query("SELECT " + COLUMNS + " FROM alerts WHERE rule_id IN (" + rules + ") AND "
+                            + "group_key = ? AND status <> ? AND last_seen >= ? ORDER BY last_seen DESC", this::alert,
+                    arguments.toArray()).stream()
+                    .sorted(java.util.Comparator.comparing(a -> !a.ruleId().equals(alert.ruleId())))
+                    .toList();
             Instant now = clock.instant();
             if (open.isEmpty()) {
                 String id = UUID.randomUUID().toString();
@@ -63,8 +73,8 @@ public final class JdbcAlertStore implements AlertStore {
                         alert.group().get("source.ip"), json(alert.tags()), Alert.OPEN, alert.assignee(),
                         time(alert.firstSeen()), time(alert.lastSeen()), alert.count(), time(now), time(now));
                 evidence(id, alert.eventIds());
-                change(id, now, "caravan", "opened", alert.count() + " events, " + alert.severity());
-                return get(id).orElseThrow();
+                change(id, now, "caravan", Recorded.OPENED, alert.count() + " events, " + alert.severity());
+                return new Recorded(get(id).orElseThrow(), Recorded.OPENED);
             }
             Alert existing = open.getFirst();
             Instant first = existing.firstSeen().isBefore(alert.firstSeen()) ? existing.firstSeen()
@@ -72,15 +82,21 @@ public final class JdbcAlertStore implements AlertStore {
             Instant last = existing.lastSeen().isAfter(alert.lastSeen()) ? existing.lastSeen() : alert.lastSeen();
             String severity = SEVERITIES.indexOf(alert.severity()) > SEVERITIES.indexOf(existing.severity())
                     ? alert.severity() : existing.severity();
-            boolean stronger = alert.confidence() >= existing.confidence();
-            sql.update("UPDATE alerts SET severity = ?, confidence = ?, breakdown = ?, first_seen = ?, last_seen = ?, "
-                            + "event_count = event_count + ?, updated_at = ? WHERE id = ?", severity,
-                    stronger ? alert.confidence() : existing.confidence(),
-                    json(stronger ? alert.breakdown() : existing.breakdown()), time(first), time(last),
-                    alert.count(), time(now), existing.id());
+            // the better-supported account of the attack names the alert and explains its confidence
+            Alert stronger = alert.confidence() >= existing.confidence() ? alert : existing;
+            sql.update("UPDATE alerts SET rule_id = ?, title = ?, tags = ?, severity = ?, confidence = ?, "
+                            + "breakdown = ?, first_seen = ?, last_seen = ?, event_count = event_count + ?, "
+                            + "updated_at = ? WHERE id = ?", stronger.ruleId(), stronger.title(),
+                    json(stronger.tags()), severity, stronger.confidence(), json(stronger.breakdown()), time(first),
+                    time(last), alert.count(), time(now), existing.id());
             evidence(existing.id(), alert.eventIds());
-            change(existing.id(), now, "caravan", "repeated", alert.count() + " more events");
-            return get(existing.id()).orElseThrow();
+            boolean escalated = !severity.equals(existing.severity());
+            String change = escalated ? Recorded.ESCALATED : Recorded.REPEATED;
+            boolean sameRule = existing.ruleId().equals(alert.ruleId());
+            change(existing.id(), now, "caravan", sameRule ? change : "correlated",
+                    (sameRule ? "" : alert.title() + ": ") + alert.count() + " more events"
+                            + (escalated ? ", now " + severity : ""));
+            return new Recorded(get(existing.id()).orElseThrow(), change);
         });
     }
 

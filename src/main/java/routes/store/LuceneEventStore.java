@@ -78,7 +78,6 @@ public final class LuceneEventStore implements EventStore, Closeable {
     private static final int MAX_KEYWORD_CHARS = 8000;
     /** Values longer than this get no doc values (they are never a useful "top value"). */
     private static final int MAX_DOC_VALUE_CHARS = 512;
-    private static final int MAX_BUCKETS = 10_000;
     private static final Sort NEWEST_FIRST = new Sort(
             new SortedNumericSortField(EcsSchema.TIMESTAMP, SortField.Type.LONG, true),
             new SortField(ID, SortField.Type.STRING, true));
@@ -377,22 +376,11 @@ public final class LuceneEventStore implements EventStore, Closeable {
                 from = from != null ? from : range == null ? Instant.now() : Instant.ofEpochMilli(range[0]);
                 to = to != null ? to : range == null ? Instant.now() : Instant.ofEpochMilli(range[1]);
             }
-            Duration interval = request.interval() != null ? request.interval() : niceInterval(from, to);
-            long width = Math.max(1, interval.toMillis());
-            long first = Math.floorDiv(from.toEpochMilli(), width) * width;
-            long buckets = Math.floorDiv(to.toEpochMilli() - first, width) + 1;
-            if (buckets > MAX_BUCKETS || buckets < 1) {
-                throw new InvalidQueryException("interval " + interval + " gives " + buckets
-                        + " buckets between from and to; the most is " + MAX_BUCKETS, null);
-            }
+            TimeBuckets buckets = TimeBuckets.of(from, to, request.interval());
             FieldType fieldType = request.field() == null ? null : indexedType(request.field());
-            StatsCollector.Result result = searcher.search(query, new StatsCollector.Manager(first, width,
-                    (int) buckets, request.field(), fieldType));
-            List<Bucket> histogram = new ArrayList<>((int) buckets);
-            for (int i = 0; i < buckets; i++) {
-                histogram.add(new Bucket(Instant.ofEpochMilli(first + i * width), result.histogram()[i]));
-            }
-            return new Stats(result.total(), interval, histogram, request.field(),
+            StatsCollector.Result result = searcher.search(query, new StatsCollector.Manager(buckets.first(),
+                    buckets.width(), buckets.count(), request.field(), fieldType));
+            return new Stats(result.total(), buckets.interval(), buckets.histogram(result.histogram()), request.field(),
                     result.top(Math.max(1, request.top())));
         });
     }
@@ -413,22 +401,6 @@ public final class LuceneEventStore implements EventStore, Closeable {
             }
         }
         return min == Long.MAX_VALUE ? null : new long[]{min, max};
-    }
-
-    private static final Duration[] INTERVALS = {Duration.ofSeconds(1), Duration.ofSeconds(5),
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5),
-            Duration.ofMinutes(10), Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(3),
-            Duration.ofHours(12), Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30)};
-
-    /** The smallest round interval that divides the range into at most 60 buckets. */
-    static Duration niceInterval(Instant from, Instant to) {
-        long span = Math.max(1, to.toEpochMilli() - from.toEpochMilli());
-        for (Duration interval : INTERVALS) {
-            if (span / interval.toMillis() <= 60) {
-                return interval;
-            }
-        }
-        return Duration.ofMillis(Math.ceilDiv(span, 60));
     }
 
     private <T> T withSearcher(SearchWork<T> work) {

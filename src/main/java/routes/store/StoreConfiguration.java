@@ -1,5 +1,6 @@
 package routes.store;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -10,16 +11,24 @@ import routes.SiemProperties;
 import java.time.Clock;
 
 /**
- * The stores: events ({@code eventStore} in the routes, the embedded Lucene index under the data directory) and
+ * The stores: events ({@code eventStore} in the routes: the embedded Lucene index under the data directory, or
+ * Elasticsearch when {@code siem.elasticsearch.uris} names a cluster) and
  * alerts ({@code alertStore}, SQL).
  */
 @Configuration(proxyBeanMethods = false)
 public class StoreConfiguration {
 
-    @Bean(destroyMethod = "close")
-    LuceneEventStore eventStore(SiemProperties siem, StoreProperties store) {
+    @Bean(name = "eventStore", destroyMethod = "close")
+    @ConditionalOnProperty(name = "siem.elasticsearch.enabled", havingValue = "false", matchIfMissing = true)
+    LuceneEventStore luceneEventStore(SiemProperties siem, StoreProperties store) {
         return new LuceneEventStore(siem.dataDir().resolve("events"), store.refresh(), store.commitInterval(),
                 store.ramBufferMb());
+    }
+
+    @Bean(name = "eventStore")
+    @ConditionalOnProperty(name = "siem.elasticsearch.enabled", havingValue = "true")
+    ElasticsearchEventStore elasticsearchEventStore(ElasticsearchIndices indices) {
+        return new ElasticsearchEventStore(indices);
     }
 
     @Bean

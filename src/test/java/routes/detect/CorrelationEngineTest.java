@@ -181,13 +181,24 @@ class CorrelationEngineTest {
                 }
             }
             List<Event> window = slide(ordered.computeIfAbsent(ip, k -> new ArrayList<>()), event, 30);
+            // in order: each rule's earliest finding no earlier than the previous rule's (equal times count)
             int next = 0;
-            for (Event e : window) {
-                String r = e.getString("event.dataset").startsWith("firewall") ? "fw"
-                        : "failure".equals(e.getString("event.outcome")) ? "failed" : "ok";
-                if (next < 3 && r.equals(List.of("failed", "ok", "fw").get(next))) {
-                    next++;
+            Instant after = Instant.MIN;
+            for (String wanted : List.of("failed", "ok", "fw")) {
+                Instant found = null;
+                for (Event e : window) {
+                    String r = e.getString("event.dataset").startsWith("firewall") ? "fw"
+                            : "failure".equals(e.getString("event.outcome")) ? "failed" : "ok";
+                    if (r.equals(wanted) && !e.timestamp().isBefore(after)
+                            && (found == null || e.timestamp().isBefore(found))) {
+                        found = e.timestamp();
+                    }
                 }
+                if (found == null) {
+                    break;
+                }
+                after = found;
+                next++;
             }
             if (next == 3) {
                 expected.add("ordered " + ip + " " + event.timestamp());

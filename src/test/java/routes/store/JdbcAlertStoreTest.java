@@ -48,7 +48,7 @@ class JdbcAlertStoreTest {
 
     @Test
     void aNewAlertIsOpenedWithItsEvidenceAndHistory() {
-        Alert stored = store.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2"));
+        Alert stored = store.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2")).alert();
         assertThat(stored.id()).isNotBlank();
         assertThat(stored.status()).isEqualTo(Alert.OPEN);
         assertThat(stored.group()).containsEntry("source.ip", "203.0.113.7");
@@ -60,26 +60,28 @@ class JdbcAlertStoreTest {
 
     @Test
     void aRepeatInsideTheWindowUpdatesTheOpenAlert() {
-        Alert first = store.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2"));
-        Alert repeat = store.record(alert("brute", "203.0.113.7", "critical", 120, 300, "e2", "e3", "e4"));
+        Alert first = store.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2")).alert();
+        Alert repeat = store.record(alert("brute", "203.0.113.7", "critical", 120, 300, "e2", "e3", "e4")).alert();
         assertThat(repeat.id()).isEqualTo(first.id());
         assertThat(repeat.count()).isEqualTo(5);
         assertThat(repeat.lastSeen()).isEqualTo(T0.plusSeconds(300));
         assertThat(repeat.severity()).as("a repeat can raise the severity").isEqualTo("critical");
         assertThat(repeat.eventIds()).containsExactly("e1", "e2", "e3", "e4");
         assertThat(store.search(new AlertStore.Query(null, null, null, null, null, 0, 10)).total()).isEqualTo(1);
+        AlertStore.Recorded again = store.record(alert("brute", "203.0.113.7", "warning", 310, 320, "e5"));
+        assertThat(again.notable()).as("a repeat at a lower severity is not news").isFalse();
         assertThat(store.history(first.id())).extracting(AlertStore.Change::action)
-                .containsExactly("opened", "repeated");
+                .containsExactly("opened", "escalated", "repeated");
     }
 
     @Test
     void anotherGroupALaterRepeatOrAClosedAlertOpenANewOne() {
-        Alert first = store.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1"));
-        assertThat(store.record(alert("brute", "198.51.100.9", "warning", 0, 60, "e2")).id()).isNotEqualTo(first.id());
-        assertThat(store.record(alert("brute", "203.0.113.7", "warning", 7200, 7260, "e3")).id())
+        Alert first = store.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1")).alert();
+        assertThat(store.record(alert("brute", "198.51.100.9", "warning", 0, 60, "e2")).alert().id()).isNotEqualTo(first.id());
+        assertThat(store.record(alert("brute", "203.0.113.7", "warning", 7200, 7260, "e3")).alert().id())
                 .as("past the suppression window").isNotEqualTo(first.id());
         store.update(first.id(), Alert.CLOSED, null, "false positive", "alice");
-        assertThat(store.record(alert("brute", "203.0.113.7", "warning", 90, 100, "e4")).id())
+        assertThat(store.record(alert("brute", "203.0.113.7", "warning", 90, 100, "e4")).alert().id())
                 .isNotEqualTo(first.id());
     }
 
@@ -87,7 +89,7 @@ class JdbcAlertStoreTest {
     void searchFiltersByStatusSeveritySourceAndTimeAndPages() {
         for (int i = 0; i < 25; i++) {
             store.record(alert("rule" + i, "203.0.113." + (i % 5), i % 3 == 0 ? "critical" : "warning", i * 100,
-                    i * 100 + 50, "e" + i));
+                    i * 100 + 50, "e" + i)).alert();
         }
         AlertStore.Page critical = store.search(new AlertStore.Query(Alert.OPEN, "critical", null, null, null, 0, 4));
         assertThat(critical.total()).isEqualTo(9);
@@ -102,7 +104,7 @@ class JdbcAlertStoreTest {
 
     @Test
     void analystsChangeStatusAndAssigneeAndCommentAndItIsAllInTheHistory() {
-        Alert alert = store.record(alert("brute", "203.0.113.7", "critical", 0, 60, "e1"));
+        Alert alert = store.record(alert("brute", "203.0.113.7", "critical", 0, 60, "e1")).alert();
         Alert changed = store.update(alert.id(), Alert.ACKNOWLEDGED, "alice", "looking", "alice").orElseThrow();
         assertThat(changed.status()).isEqualTo(Alert.ACKNOWLEDGED);
         assertThat(changed.assignee()).isEqualTo("alice");
@@ -121,7 +123,7 @@ class JdbcAlertStoreTest {
         for (int i = 0; i < JdbcAlertStore.MAX_EVIDENCE + 200; i++) {
             many.add("e" + i);
         }
-        Alert stored = store.record(alert("brute", "203.0.113.7", "critical", 0, 60, many.toArray(String[]::new)));
+        Alert stored = store.record(alert("brute", "203.0.113.7", "critical", 0, 60, many.toArray(String[]::new))).alert();
         assertThat(stored.eventIds()).hasSize(JdbcAlertStore.MAX_EVIDENCE);
         assertThat(stored.count()).isEqualTo(JdbcAlertStore.MAX_EVIDENCE + 200);
     }
