@@ -60,11 +60,6 @@ public class CorrelateConfiguration {
     }
 
     @Bean
-    SlackMessages slackMessages(SlackProperties slack) {
-        return new SlackMessages(slack);
-    }
-
-    @Bean
     AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations,
                               ThreatIntel intel, AbuseIpDb reputation) {
         return new AlertBuilder(scorer, rules, correlations, intel, reputation);

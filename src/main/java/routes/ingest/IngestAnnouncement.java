@@ -6,7 +6,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import routes.SiemProperties;
-import routes.correlate.SlackProperties;
+import routes.alert.SlackProperties;
 import routes.enrich.AbuseIpDbProperties;
 
 /** Says at start which ways in and out are open and which are off, so an operator need not guess. */

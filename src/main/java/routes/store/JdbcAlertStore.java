@@ -84,33 +84,40 @@ public final class JdbcAlertStore implements AlertStore {
                     ? alert.severity() : existing.severity();
             // the better-supported account of the attack names the alert and explains its confidence
             Alert stronger = alert.confidence() >= existing.confidence() ? alert : existing;
+            boolean sameRule = existing.ruleId().equals(alert.ruleId());
+            int added = evidence(existing.id(), alert.eventIds());
+            // a repeat brings new events; another correlation of the chain may count some the alert has already
+            long more = sameRule ? alert.count() : added;
             sql.update("UPDATE alerts SET rule_id = ?, title = ?, tags = ?, severity = ?, confidence = ?, "
                             + "breakdown = ?, first_seen = ?, last_seen = ?, event_count = event_count + ?, "
                             + "updated_at = ? WHERE id = ?", stronger.ruleId(), stronger.title(),
                     json(stronger.tags()), severity, stronger.confidence(), json(stronger.breakdown()), time(first),
-                    time(last), alert.count(), time(now), existing.id());
-            evidence(existing.id(), alert.eventIds());
+                    time(last), more, time(now), existing.id());
             boolean escalated = !severity.equals(existing.severity());
             String change = escalated ? Recorded.ESCALATED : Recorded.REPEATED;
-            boolean sameRule = existing.ruleId().equals(alert.ruleId());
             change(existing.id(), now, "caravan", sameRule ? change : "correlated",
-                    (sameRule ? "" : alert.title() + ": ") + alert.count() + " more events"
+                    (sameRule ? "" : alert.title() + ": ") + more + " more events"
                             + (escalated ? ", now " + severity : ""));
             return new Recorded(get(existing.id()).orElseThrow(), change);
         });
     }
 
-    private void evidence(String id, List<String> eventIds) {
+    /** Adds event ids the alert does not list yet, within its bound; returns how many were added. */
+    private int evidence(String id, List<String> eventIds) {
         Integer held = sql.queryForObject("SELECT COUNT(*) FROM alert_evidence WHERE alert_id = ?", Integer.class, id);
         int room = MAX_EVIDENCE - (held == null ? 0 : held);
+        int added = 0;
         for (String eventId : eventIds) {
             if (room <= 0) {
-                return;
+                return added;
             }
-            room -= sql.update("INSERT INTO alert_evidence (alert_id, kind, ref) SELECT ?, 'event', ? WHERE NOT EXISTS "
+            int inserted = sql.update("INSERT INTO alert_evidence (alert_id, kind, ref) SELECT ?, 'event', ? WHERE NOT EXISTS "
                     + "(SELECT 1 FROM alert_evidence WHERE alert_id = ? AND kind = 'event' AND ref = ?)", id, eventId,
                     id, eventId);
+            room -= inserted;
+            added += inserted;
         }
+        return added;
     }
 
     private void change(String id, Instant at, String actor, String action, String detail) {

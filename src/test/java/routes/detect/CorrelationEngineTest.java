@@ -379,6 +379,19 @@ class CorrelationEngineTest {
     }
 
     @Test
+    void aCorrelationSilentOnGroupByAndTimespanGroupsBySourceOverFiveMinutes() {
+        SigmaRuleLoader loader = new SigmaRuleLoader(Map.of());
+        CorrelationRule silent = loader.load("title: x\nid: x\ncorrelation: {type: event_count, rules: [a],"
+                + " condition: {gte: 3}}", "x").correlations().getFirst();
+        assertThat(silent.groupBy()).containsExactly("source.ip");
+        assertThat(silent.timespan()).isEqualTo(java.time.Duration.ofMinutes(5));
+        CorrelationRule global = loader.load("title: x\nid: x\ncorrelation: {type: event_count, rules: [a],"
+                + " group-by: [], timespan: 1h, condition: {gte: 3}}", "x").correlations().getFirst();
+        assertThat(global.groupBy()).as("an explicit empty group-by correlates across all sources").isEmpty();
+        assertThat(global.timespan()).isEqualTo(java.time.Duration.ofHours(1));
+    }
+
+    @Test
     void badCorrelationsAreRejectedWithReasons() {
         SigmaRuleLoader loader = new SigmaRuleLoader(Map.of());
         assertThat(loader.load("title: x\ncorrelation: {type: sometimes, rules: [a], timespan: 5m}", "x")

@@ -86,6 +86,26 @@ class JdbcAlertStoreTest {
     }
 
     @Test
+    void anAlertOfTheSameAttackChainFoldsIntoTheOpenOneAndTheBetterAccountNamesIt() {
+        Alert brute = store.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2")).alert();
+        Alert chained = new Alert(null, "brute-then-scan", "Brute force then scan", "critical", 0.99,
+                List.of("posterior 0.990 (critical)"), brute.group(), List.of("attack.t1046"), T0.plusSeconds(30),
+                T0.plusSeconds(120), 3, List.of("e2", "e3"), null, null, null, List.of("brute", "brute-then-scan"));
+        AlertStore.Recorded folded = store.record(chained);
+        assertThat(folded.alert().id()).isEqualTo(brute.id());
+        assertThat(folded.change()).isEqualTo(AlertStore.Recorded.ESCALATED);
+        assertThat(folded.alert().title()).isEqualTo("Brute force then scan");
+        assertThat(folded.alert().severity()).isEqualTo("critical");
+        assertThat(folded.alert().eventIds()).containsExactly("e1", "e2", "e3");
+        assertThat(store.history(brute.id())).extracting(AlertStore.Change::action)
+                .containsExactly("opened", "correlated");
+        Alert unrelated = new Alert(null, "web-injection", "Injection", "critical", 0.95, List.of(), brute.group(),
+                List.of(), T0, T0.plusSeconds(10), 1, List.of("e9"), null, null, null, List.of("web-injection"));
+        assertThat(store.record(unrelated).alert().id()).as("another attack from the same source")
+                .isNotEqualTo(brute.id());
+    }
+
+    @Test
     void searchFiltersByStatusSeveritySourceAndTimeAndPages() {
         for (int i = 0; i < 25; i++) {
             store.record(alert("rule" + i, "203.0.113." + (i % 5), i % 3 == 0 ? "critical" : "warning", i * 100,

@@ -1,4 +1,4 @@
-package routes.correlate;
+package routes.alert;
 
 import com.slack.api.model.Message;
 import com.slack.api.model.block.ContextBlock;
@@ -8,6 +8,7 @@ import com.slack.api.model.block.SectionBlock;
 import com.slack.api.model.block.composition.MarkdownTextObject;
 import com.slack.api.model.block.composition.PlainTextObject;
 import com.slack.api.model.block.composition.TextObject;
+import routes.correlate.Alert;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package routes.correlate;
+package routes.alert;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
