@@ -45,8 +45,9 @@ public final class BoundedAggregationRepository implements AggregationRepository
 
     @Override
     public synchronized Exchange add(CamelContext context, String key, Exchange exchange) {
-        Held previous = groups.put(key, new Held(exchange, size(exchange)));
-        entries += size(exchange) - (previous == null ? 0 : previous.size());
+        int size = size(exchange);
+        Held previous = groups.put(key, new Held(exchange, size));
+        entries += size - (previous == null ? 0 : previous.size());
         Iterator<Map.Entry<String, Held>> eldest = groups.entrySet().iterator();
         while ((groups.size() > maxGroups || entries > maxEntries) && eldest.hasNext()) {
             Map.Entry<String, Held> group = eldest.next();

@@ -197,7 +197,7 @@ public final class CorrelationEngine {
      */
     public synchronized List<Hit> accept(Finding finding) {
         List<Hit> hits = new ArrayList<>();
-        java.util.ArrayDeque<Input> pending = new java.util.ArrayDeque<>(inputs(finding));
+        java.util.ArrayDeque<Input> pending = new java.util.ArrayDeque<>(inputs(List.of(finding)));
         while (!pending.isEmpty()) {
             Input input = pending.poll();
             CorrelationWindow window = windows.computeIfAbsent(input.key(), k -> window(input));
@@ -247,14 +247,6 @@ public final class CorrelationEngine {
             inputs(finding.ruleId(), finding.timestamp(), finding.eventId(), List.of(finding.eventId()),
                     finding.event(), 0, inputs);
         }
-        return inputs;
-    }
-
-    /** Every correlation window one finding goes to. */
-    public List<Input> inputs(Finding finding) {
-        List<Input> inputs = new ArrayList<>();
-        inputs(finding.ruleId(), finding.timestamp(), finding.eventId(), List.of(finding.eventId()), finding.event(),
-                0, inputs);
         return inputs;
     }
 

@@ -19,12 +19,10 @@ import routes.normalize.FieldType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,11 +114,12 @@ public final class ElasticsearchEventStore implements EventStore {
     public SearchResult search(SearchRequest request) {
         Query query = query(request.query(), request.from(), request.to());
         int size = Math.max(1, request.size());
-        Object[] after = request.cursor() == null || request.cursor().isBlank() ? null : decodeCursor(request.cursor());
+        SearchCursor after = SearchCursor.decode(request.cursor());
         SearchResponse<Map> response = call(() -> client.search(s -> {
             newestFirst(s.index(indices.eventsPattern()).query(query).size(size).trackTotalHits(t -> t.enabled(true)));
             if (after != null) {
-                s.searchAfter(co.elastic.clients.elasticsearch._types.FieldValue.of((Long) after[0]), co.elastic.clients.elasticsearch._types.FieldValue.of((String) after[1]));
+                s.searchAfter(co.elastic.clients.elasticsearch._types.FieldValue.of(after.timestamp()),
+                        co.elastic.clients.elasticsearch._types.FieldValue.of(after.id()));
             }
             return s;
         }, Map.class));
@@ -131,7 +130,7 @@ public final class ElasticsearchEventStore implements EventStore {
         String next = null;
         if (events.size() == size) {
             List<co.elastic.clients.elasticsearch._types.FieldValue> sort = response.hits().hits().getLast().sort();
-            next = encodeCursor(sort.get(0).longValue(), sort.get(1).stringValue());
+            next = new SearchCursor(sort.get(0).longValue(), sort.get(1).stringValue()).encode();
         }
         long total = response.hits().total() == null ? events.size() : response.hits().total().value();
         return new SearchResult(total, events, next);
@@ -165,17 +164,17 @@ public final class ElasticsearchEventStore implements EventStore {
     }
 
     private Query query(String text, Instant from, Instant to) {
-        List<Query> must = new ArrayList<>(2);
+        List<Query> clauses = new ArrayList<>(2);
         if (text != null && !text.isBlank() && !text.equals("*")) {
             // the embedded index's parser decides what is valid, so both stores answer a bad query alike
             queries.parse(text);
             String prepared = EventQueryParser.quoteAddresses(text);
-            must.add(Query.of(q -> q.queryString(s -> s.query(prepared)
+            clauses.add(Query.of(q -> q.queryString(s -> s.query(prepared)
                     .fields(Arrays.asList(EventQueryParser.DEFAULT_FIELDS)).defaultOperator(Operator.And)
                     .allowLeadingWildcard(true))));
         }
         if (from != null || to != null) {
-            must.add(Query.of(q -> q.range(r -> r.date(d -> {
+            clauses.add(Query.of(q -> q.range(r -> r.date(d -> {
                 d.field(EcsSchema.TIMESTAMP).format("epoch_millis");
                 if (from != null) {
                     d.gte(String.valueOf(from.toEpochMilli()));
@@ -186,25 +185,10 @@ public final class ElasticsearchEventStore implements EventStore {
                 return d;
             }))));
         }
-        if (must.isEmpty()) {
+        if (clauses.isEmpty()) {
             return Query.of(q -> q.matchAll(m -> m));
         }
-        return Query.of(q -> q.bool(b -> b.filter(must)));
-    }
-
-    private static String encodeCursor(long timestamp, String id) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((timestamp + "|" + id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static Object[] decodeCursor(String cursor) {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int bar = text.indexOf('|');
-            return new Object[]{Long.parseLong(text.substring(0, bar)), text.substring(bar + 1)};
-        } catch (RuntimeException e) {
-            throw new InvalidQueryException("invalid cursor: use the 'next' value of the previous page", e);
-        }
+        return Query.of(q -> q.bool(b -> b.filter(clauses)));
     }
 
     // ---- statistics ----

@@ -56,8 +56,8 @@ public final class ElasticsearchIndices {
             return null;
         }
         try {
-            return java.time.LocalDate.parse(index.substring(eventsPrefix.length() + 1),
-                    DateTimeFormatter.ofPattern("yyyy.MM.dd")).atStartOfDay(ZoneOffset.UTC).toInstant();
+            return java.time.LocalDate.parse(index.substring(eventsPrefix.length() + 1), DAY)
+                    .atStartOfDay(ZoneOffset.UTC).toInstant();
         } catch (java.time.format.DateTimeParseException e) {
             return null;
         }

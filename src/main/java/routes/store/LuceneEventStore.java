@@ -49,13 +49,11 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -281,7 +279,9 @@ public final class LuceneEventStore implements EventStore, Closeable {
     @Override
     public SearchResult search(SearchRequest request) {
         Query query = query(request.query(), request.from(), request.to());
-        FieldDoc after = request.cursor() == null || request.cursor().isBlank() ? null : decodeCursor(request.cursor());
+        SearchCursor cursor = SearchCursor.decode(request.cursor());
+        FieldDoc after = cursor == null ? null
+                : new FieldDoc(0, Float.NaN, new Object[]{cursor.timestamp(), new BytesRef(cursor.id())});
         int size = Math.max(1, request.size());
         return withSearcher(searcher -> {
             if (after != null) {
@@ -298,7 +298,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
             String next = null;
             if (top.scoreDocs.length == size) {
                 FieldDoc last = (FieldDoc) top.scoreDocs[top.scoreDocs.length - 1];
-                next = encodeCursor(last);
+                next = new SearchCursor((Long) last.fields[0], ((BytesRef) last.fields[1]).utf8ToString()).encode();
             }
             return new SearchResult(total, events, next);
         });
@@ -342,25 +342,6 @@ public final class LuceneEventStore implements EventStore, Closeable {
                 .add(parsed, BooleanClause.Occur.MUST)
                 .add(LongPoint.newRangeQuery(EcsSchema.TIMESTAMP, low, high), BooleanClause.Occur.FILTER)
                 .build();
-    }
-
-    private static String encodeCursor(FieldDoc last) {
-        long timestamp = (Long) last.fields[0];
-        String id = ((BytesRef) last.fields[1]).utf8ToString();
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((timestamp + "|" + id).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static FieldDoc decodeCursor(String cursor) {
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            int bar = text.indexOf('|');
-            long timestamp = Long.parseLong(text.substring(0, bar));
-            return new FieldDoc(0, Float.NaN,
-                    new Object[]{timestamp, new BytesRef(text.substring(bar + 1))});
-        } catch (RuntimeException e) {
-            throw new InvalidQueryException("invalid cursor: use the 'next' value of the previous page", e);
-        }
     }
 
     // ---- statistics ----
