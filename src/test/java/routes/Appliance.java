@@ -48,6 +48,30 @@ public final class Appliance {
         registry.add("siem.store.refresh", () -> "100ms");
     }
 
+    /**
+     * Waits until the pipeline has carried everything it took in on: no exchange in flight and every seda queue
+     * empty, on three checks in a row (at most 30 seconds).
+     */
+    public static void awaitDrained(org.apache.camel.CamelContext camel) {
+        java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    boolean quiet = camel.getInflightRepository().size() == 0 && camel.getEndpoints().stream()
+                            .filter(org.apache.camel.component.seda.SedaEndpoint.class::isInstance)
+                            .map(org.apache.camel.component.seda.SedaEndpoint.class::cast)
+                            .allMatch(seda -> seda.getQueue().isEmpty());
+                    return quiet ? idle.incrementAndGet() >= 3 : idle.getAndSet(0) < 0;
+                });
+    }
+
+    /** Writes lines to a syslog TCP listener on loopback, newline-framed, as one write. */
+    public static void sendSyslogTcp(int port, java.util.List<String> lines) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+        }
+    }
+
     public HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery)).timeout(Duration.ofSeconds(10))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());

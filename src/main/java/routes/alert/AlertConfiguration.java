@@ -4,10 +4,29 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import routes.correlate.CorrelationEngine;
+import routes.detect.BayesianScorer;
+import routes.detect.sigma.SigmaEngine;
+import routes.enrich.AbuseIpDb;
+import routes.enrich.ThreatIntel;
+import routes.store.AlertStore;
+import routes.store.JdbcAlertStore;
 
 /** The alert stage's beans, referred to by name from {@code alert-routing.yaml}. */
 @Configuration(proxyBeanMethods = false)
 public class AlertConfiguration {
+
+    @Bean
+    AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations,
+                              ThreatIntel intel, AbuseIpDb reputation) {
+        return new AlertBuilder(scorer, rules, correlations, intel, reputation);
+    }
+
+    @Bean
+    AlertRecorder alertRecorder(AlertStore store, AlertProperties alerts) {
+        return new AlertRecorder(store, new AlertFolding(alerts.suppressionWindow(), JdbcAlertStore.MAX_EVIDENCE),
+                java.time.Clock.systemUTC());
+    }
 
     @Bean
     SlackMessages slackMessages(SlackProperties slack) {

@@ -4,7 +4,7 @@ import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch.core.IndexRequest;
 import org.apache.camel.Converter;
 import org.apache.camel.Exchange;
-import routes.correlate.Alert;
+import routes.model.Alert;
 
 import java.time.Instant;
 import java.util.Map;

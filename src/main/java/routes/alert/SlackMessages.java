@@ -8,7 +8,7 @@ import com.slack.api.model.block.SectionBlock;
 import com.slack.api.model.block.composition.MarkdownTextObject;
 import com.slack.api.model.block.composition.PlainTextObject;
 import com.slack.api.model.block.composition.TextObject;
-import routes.correlate.Alert;
+import routes.model.Alert;
 
 import java.util.ArrayList;
 import java.util.List;

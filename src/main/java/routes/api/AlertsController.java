@@ -9,7 +9,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import routes.correlate.Alert;
+import routes.model.Alert;
 import routes.store.AlertStore;
 import routes.store.EventStore;
 

@@ -6,7 +6,7 @@ import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.MediaType;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
-import routes.correlate.Alert;
+import routes.model.Alert;
 
 import java.io.IOException;
 import java.util.List;

@@ -6,7 +6,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import routes.normalize.Event;
+import routes.model.Event;
 import routes.store.EventStore;
 import routes.store.TimeBounds;
 

@@ -3,7 +3,7 @@ package routes.api;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import routes.detect.AnomalyDetector;
+import routes.detect.anomaly.AnomalyDetector;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -8,18 +8,22 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import routes.detect.CorrelationEngine;
-import routes.detect.CorrelationRule;
-import routes.detect.Finding;
-import routes.detect.RuleRepository;
-import routes.detect.SigmaEngine;
-import routes.detect.SigmaRule;
-import routes.detect.SigmaRuleLoader;
-import routes.ingest.RawLog;
-import routes.normalize.Event;
+import routes.correlate.CorrelationEngine;
+import routes.detect.anomaly.AnomalyDetector;
+import routes.detect.sigma.CorrelationRule;
+import routes.detect.sigma.RuleSet;
+import routes.model.Finding;
+import routes.detect.sigma.RuleRepository;
+import routes.detect.sigma.SigmaEngine;
+import routes.detect.sigma.SigmaRule;
+import routes.detect.sigma.SigmaRuleLoader;
+import routes.model.RawLog;
+import routes.model.Event;
 import routes.normalize.Normalizer;
 import routes.store.EventStore;
 import routes.store.TimeBounds;
+import routes.tools.OfflinePipeline;
+import routes.tools.OfflinePipelines;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,12 +45,14 @@ public class RulesController {
     private final RuleRepository rules;
     private final Normalizer normalizer;
     private final EventStore store;
+    private final OfflinePipelines pipelines;
     private final ObjectMapper json = new ObjectMapper();
 
-    public RulesController(RuleRepository rules, Normalizer normalizer, EventStore store) {
+    public RulesController(RuleRepository rules, Normalizer normalizer, EventStore store, OfflinePipelines pipelines) {
         this.rules = rules;
         this.normalizer = normalizer;
         this.store = store;
+        this.pipelines = pipelines;
     }
 
     @GetMapping
@@ -136,8 +142,9 @@ public class RulesController {
     }
 
     /**
-     * Runs one rule (a detection or a correlation with the rules it refers to) over the stored events between
-     * {@code from} and {@code to}, oldest first, and answers its hits. At most {@code limit} events are read.
+     * Runs one rule (a detection, or a correlation with the running rules it refers to) over the stored events
+     * between {@code from} and {@code to}, oldest first, through an offline run of the pipeline's detect and correlate
+     * stages ({@link OfflinePipeline}), and answers its hits. At most {@code limit} events are read.
      */
     @PostMapping("/{id}/backtest")
     public ResponseEntity<Map<String, Object>> backtest(@org.springframework.web.bind.annotation.PathVariable String id,
@@ -171,26 +178,29 @@ public class RulesController {
             cursor = page.next();
         } while (cursor != null && events.size() < limit);
         java.util.Collections.reverse(events);
-        SigmaEngine engine = new SigmaEngine();
-        engine.load(rule != null ? List.of(rule) : status.rules());
-        CorrelationEngine correlate = new CorrelationEngine(1_000_000, 100_000);
-        if (correlation != null) {
-            correlate.load(status.correlations(), status.rules());
-        }
+        RuleSet live = rules.ruleSet();
+        RuleSet tested = rule != null
+                ? RuleSet.resolve(List.of(rule), List.of(), AnomalyDetector.ruleIds()).set() : live;
         List<Object> hits = new ArrayList<>();
         long count = 0;
-        for (Event event : events) {
-            for (Finding finding : engine.evaluate(event)) {
+        try (OfflinePipeline pipeline = pipelines.open(tested)) {
+            for (Event event : events) {
+                OfflinePipeline.Step step = pipeline.event(event);
                 if (rule != null) {
-                    count++;
-                    if (hits.size() < 1000) {
-                        hits.add(Map.of("event_id", finding.eventId(), "timestamp", finding.timestamp().toString(),
-                                "matches", finding.matches().stream().map(m -> Map.of("field", m.field(), "value",
-                                        m.value())).toList()));
+                    for (Finding finding : step.findings()) {
+                        if (!finding.ruleId().equals(id)) {
+                            continue;
+                        }
+                        count++;
+                        if (hits.size() < 1000) {
+                            hits.add(Map.of("event_id", finding.eventId(), "timestamp",
+                                    finding.timestamp().toString(), "matches", finding.matches().stream()
+                                            .map(m -> Map.of("field", m.field(), "value", m.value())).toList()));
+                        }
                     }
                     continue;
                 }
-                for (CorrelationEngine.Hit hit : correlate.accept(finding)) {
+                for (CorrelationEngine.Hit hit : step.hits()) {
                     if (hit.rule().id().equals(id)) {
                         count++;
                         if (hits.size() < 1000) {

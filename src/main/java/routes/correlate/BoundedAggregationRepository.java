@@ -3,7 +3,6 @@ package routes.correlate;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.AggregationRepository;
-import routes.detect.CorrelationWindow;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;

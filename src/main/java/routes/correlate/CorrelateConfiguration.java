@@ -3,16 +3,15 @@ package routes.correlate;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
 import org.apache.camel.processor.aggregate.jdbc.JdbcAggregationRepository;
+import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.apache.camel.spi.AggregationRepository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 import routes.detect.BayesianScorer;
-import routes.detect.CorrelationEngine;
-import routes.detect.SigmaEngine;
-import routes.enrich.AbuseIpDb;
-import routes.enrich.ThreatIntel;
+import routes.detect.sigma.RuleRepository;
 
 import javax.sql.DataSource;
 
@@ -21,13 +20,39 @@ import javax.sql.DataSource;
 public class CorrelateConfiguration {
 
     /** Classes a stored correlation window is made of; anything else in the table is refused on reading. */
-    static final String WINDOW_CLASSES = "java.**;routes.detect.CorrelationWindow*;routes.normalize.Event;"
-            + "org.apache.camel.**;!*";
+    static final String WINDOW_CLASSES = "java.**;routes.correlate.CorrelationWindow;routes.correlate.CorrelationWindow$*;"
+            + "routes.model.Event;org.apache.camel.**;!*";
 
     @Bean
-    CorrelationEngine correlationEngine(CorrelationProperties properties) {
-        return new CorrelationEngine(properties.maxGroups(), properties.maxEntriesPerGroup(),
-                properties.maxEntries());
+    CorrelationEngine correlationEngine(CorrelationProperties properties, RuleRepository rules) {
+        CorrelationEngine engine = new CorrelationEngine(properties.maxEntriesPerGroup());
+        rules.subscribe(engine::load);
+        return engine;
+    }
+
+    /**
+     * The live stage's thread for completed correlation groups (hits to signals and alerts), bound in Camel's
+     * registry as {@code correlationCompletions}; not a Spring bean, so Spring Boot keeps its own task executor.
+     */
+    @Bean
+    CamelContextConfiguration correlationCompletions() {
+        return new CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camel) {
+                camel.getRegistry().bind("correlationCompletions", camel.getExecutorServiceManager()
+                        .newSingleThreadExecutor(this, "correlation-completions"));
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camel) {
+                // bound before the routes start; Camel shuts the thread down with the context
+            }
+        };
+    }
+
+    @Bean
+    HitSignals hitSignals(BayesianScorer scorer) {
+        return new HitSignals(scorer);
     }
 
     @Bean
@@ -57,11 +82,5 @@ public class CorrelateConfiguration {
                 .description("open correlation groups")
                 .register(meters);
         return memory;
-    }
-
-    @Bean
-    AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations,
-                              ThreatIntel intel, AbuseIpDb reputation) {
-        return new AlertBuilder(scorer, rules, correlations, intel, reputation);
     }
 }

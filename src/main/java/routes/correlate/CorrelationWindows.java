@@ -2,8 +2,6 @@ package routes.correlate;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
-import routes.detect.CorrelationEngine;
-import routes.detect.CorrelationWindow;
 
 /**
  * The correlate stage's aggregation strategy ({@code #correlationWindows} in {@code correlate.yaml}): each

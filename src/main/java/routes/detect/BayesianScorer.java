@@ -1,5 +1,7 @@
 package routes.detect;
 
+import routes.detect.sigma.CorrelationRule;
+import routes.model.Finding;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -93,11 +95,6 @@ public final class BayesianScorer {
     public Evidence anomaly(String name, Finding.Anomaly anomaly) {
         return new Evidence("anomaly", name, String.format(Locale.ROOT, "score %.3f, above %.1f%% of training",
                 anomaly.score(), anomaly.percentile()), band(properties.anomalyBands(), anomaly.percentile()));
-    }
-
-    /** A correlation hit, by the correlation's level. */
-    public Evidence evidence(CorrelationEngine.Hit hit) {
-        return correlation(hit.rule(), hit.rule().type() + ", " + hit.count() + " events");
     }
 
     /** A correlation that matched, by its level, with what to say about it. */

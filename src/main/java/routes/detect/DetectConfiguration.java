@@ -1,5 +1,13 @@
 package routes.detect;
 
+import routes.detect.anomaly.AnomalyDetector;
+import routes.detect.anomaly.AnomalyFamily;
+import routes.detect.anomaly.AnomalyProperties;
+import routes.detect.anomaly.EventBatches;
+import routes.detect.sigma.RuleProperties;
+import routes.detect.sigma.RuleRepository;
+import routes.detect.sigma.SigmaEngine;
+import routes.detect.sigma.SigmaRuleLoader;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,9 +28,8 @@ public class DetectConfiguration {
     }
 
     @Bean
-    RuleRepository sigmaRules(SigmaEngine engine, CorrelationEngine correlationEngine, RuleProperties rules,
-                              SiemProperties siem) {
-        return new RuleRepository(engine, correlationEngine, new SigmaRuleLoader(rules.placeholdersOrNone()),
+    RuleRepository sigmaRules(SigmaEngine engine, RuleProperties rules, SiemProperties siem) {
+        return new RuleRepository(engine, AnomalyDetector.ruleIds(), new SigmaRuleLoader(rules.placeholdersOrNone()),
                 rules.dir() != null ? rules.dir() : siem.dataDir().resolve("rules"));
     }
 

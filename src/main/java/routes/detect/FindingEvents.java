@@ -1,6 +1,8 @@
 package routes.detect;
 
-import routes.normalize.Event;
+import routes.detect.anomaly.AnomalyFamily;
+import routes.model.Finding;
+import routes.model.Event;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,7 +44,22 @@ public final class FindingEvents {
         return signals;
     }
 
-    private static void scored(Event.Builder signal, BayesianScorer.Score score) {
+    /** A signal's {@code event.severity}: Elastic's risk score for the rule's Sigma level. */
+    public static long severity(String level) {
+        return SEVERITY.getOrDefault(level, 47L);
+    }
+
+    /** Copies the fields that say who and what from the event a signal is about. */
+    public static void context(Event.Builder signal, Event source) {
+        if (source != null) {
+            for (String field : CONTEXT) {
+                signal.put(field, source.get(field));
+            }
+        }
+    }
+
+    /** The Bayesian score of a signal's evidence, on the signal. */
+    public static void scored(Event.Builder signal, BayesianScorer.Score score) {
         signal.put("event.risk_score", Math.round(score.posterior() * 100));
         signal.put("labels.confidence", String.format(java.util.Locale.ROOT, "%.3f", score.posterior()));
         signal.put("labels.severity", score.severity());
@@ -54,7 +71,7 @@ public final class FindingEvents {
         signal.put("@timestamp", finding.timestamp());
         signal.put("event.kind", "signal");
         signal.put("event.dataset", "caravan.findings");
-        signal.put("event.severity", SEVERITY.getOrDefault(finding.level(), 47L));
+        signal.put("event.severity", severity(finding.level()));
         signal.put("rule.id", finding.ruleId());
         signal.put("rule.name", finding.ruleTitle());
         boolean anomaly = Finding.ANOMALY.equals(finding.kind());
@@ -72,10 +89,8 @@ public final class FindingEvents {
             signal.put("tags", finding.tags());
         }
         Event source = finding.event();
+        context(signal, source);
         if (source != null) {
-            for (String field : CONTEXT) {
-                signal.put(field, source.get(field));
-            }
             signal.put("labels.event_dataset", source.getString("event.dataset"));
         }
         List<String> matched = finding.matches().stream().map(m -> m.field() + "=" + abbreviate(m.value())).toList();
@@ -86,44 +101,7 @@ public final class FindingEvents {
         return signal.build();
     }
 
-    /**
-     * A correlation hit as a signal, in a list as the event store takes it: the group, the count and time span, and
-     * the events behind it.
-     */
-    public List<Event> hitToEvents(CorrelationEngine.Hit hit) {
-        Event.Builder signal = Event.builder();
-        signal.put("@timestamp", hit.last());
-        signal.put("event.kind", "signal");
-        signal.put("event.dataset", "caravan.correlations");
-        signal.put("event.start", hit.first());
-        signal.put("event.end", hit.last());
-        signal.put("event.count", hit.count());
-        signal.put("event.severity", SEVERITY.getOrDefault(hit.rule().level(), 47L));
-        signal.put("rule.id", hit.rule().id());
-        signal.put("rule.name", hit.rule().title());
-        signal.put("rule.ruleset", "sigma-correlation");
-        signal.put("labels.level", hit.rule().level());
-        signal.put("labels.correlation_type", hit.rule().type());
-        if (!hit.rule().tags().isEmpty()) {
-            signal.put("tags", hit.rule().tags());
-        }
-        List<String> group = hit.group().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-        if (!group.isEmpty()) {
-            signal.put("labels.group", group);
-        }
-        signal.put("labels.event_ids", hit.eventIds());
-        scored(signal, scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), List.of(scorer.evidence(hit))));
-        if (hit.lastEvent() != null) {
-            for (String field : CONTEXT) {
-                signal.put(field, hit.lastEvent().get(field));
-            }
-        }
-        signal.put("message", hit.rule().title() + (group.isEmpty() ? "" : " (" + String.join(", ", group) + ")")
-                + ": " + hit.count() + " events from " + hit.first() + " to " + hit.last());
-        return List.of(signal.build());
-    }
-
-    private static String abbreviate(String value) {
+    public static String abbreviate(String value) {
         return value.length() <= 200 ? value : value.substring(0, 197) + "...";
     }
 }

@@ -6,7 +6,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import routes.normalize.IpAddress;
+import routes.model.IpAddress;
 
 import java.net.InetAddress;
 import java.net.URLEncoder;

@@ -24,6 +24,12 @@ public record AbuseIpDbProperties(@DefaultValue("https://api.abuseipdb.com/api/v
                                   @DefaultValue("3s") Duration timeout, @DefaultValue("3") int failuresToOpen,
                                   @DefaultValue("5m") Duration openFor) {
 
+    /** Lookups off: what offline runs use, so a replay spends no quota and waits on no network. */
+    public static AbuseIpDbProperties off() {
+        return new AbuseIpDbProperties("", "", Duration.ofDays(1), 0, 90, Duration.ofSeconds(3), 3,
+                Duration.ofMinutes(5));
+    }
+
     public boolean enabled() {
         return apiKey != null && !apiKey.isBlank();
     }

@@ -10,10 +10,7 @@ public class EnrichConfiguration {
 
     @Bean
     ThreatIntel threatIntel(IntelProperties intel, SiemProperties siem) {
-        boolean named = intel.dir() != null && !intel.dir().toString().isBlank();
-        ThreatIntel lists = new ThreatIntel(named ? intel.dir() : siem.dataDir().resolve("intel"));
-        lists.reloadIfChanged();
-        return lists;
+        return ThreatIntel.fromSettings(intel, siem);
     }
 
     @Bean

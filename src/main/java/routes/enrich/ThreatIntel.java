@@ -2,7 +2,7 @@ package routes.enrich;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import routes.normalize.IpAddress;
+import routes.model.IpAddress;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -41,6 +41,14 @@ public final class ThreatIntel {
     private final Path directory;
     private volatile Lists lists = new Lists(Map.of(), Map.of(), 0);
     private volatile Map<Path, Long> seen = Map.of();
+
+    /** The lists in {@code siem.intel.dir} ({@code <data-dir>/intel} when it is empty), read now. */
+    public static ThreatIntel fromSettings(IntelProperties intel, routes.SiemProperties siem) {
+        boolean named = intel.dir() != null && !intel.dir().toString().isBlank();
+        ThreatIntel lists = new ThreatIntel(named ? intel.dir() : siem.dataDir().resolve("intel"));
+        lists.reloadIfChanged();
+        return lists;
+    }
 
     public ThreatIntel(Path directory) {
         this.directory = directory;

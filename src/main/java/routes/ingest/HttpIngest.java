@@ -1,5 +1,7 @@
 package routes.ingest;
 
+import routes.model.RawLog;
+import routes.store.DeadLetters;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;

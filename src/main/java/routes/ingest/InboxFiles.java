@@ -1,5 +1,6 @@
 package routes.ingest;
 
+import routes.model.RawLog;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package routes.ingest;
 
+import routes.store.DeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -45,7 +46,7 @@ public class IngestBeans {
         return new KafkaIngest(deadLetters);
     }
 
-    static Path inboxDir(IngestProperties ingest, SiemProperties siem) {
+    public static Path inboxDir(IngestProperties ingest, SiemProperties siem) {
         return ingest.inboxDir() != null ? ingest.inboxDir() : siem.dataDir().resolve("inbox");
     }
 }

@@ -1,13 +1,14 @@
 package routes.ingest;
 
+import routes.model.RawLog;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import routes.normalize.EcsSchema;
-import routes.normalize.Timestamps;
+import routes.model.EcsSchema;
+import routes.model.Timestamps;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

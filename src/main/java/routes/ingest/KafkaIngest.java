@@ -1,5 +1,7 @@
 package routes.ingest;
 
+import routes.model.RawLog;
+import routes.store.DeadLetters;
 import org.apache.camel.Exchange;
 
 import java.util.List;

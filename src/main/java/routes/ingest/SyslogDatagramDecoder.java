@@ -1,5 +1,6 @@
 package routes.ingest;
 
+import routes.model.RawLog;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

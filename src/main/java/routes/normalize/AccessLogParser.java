@@ -1,5 +1,9 @@
 package routes.normalize;
 
+import routes.model.EcsSchema;
+import routes.model.Timestamps;
+import routes.model.Event;
+import routes.model.IpAddress;
 import java.time.Instant;
 
 /**

@@ -1,5 +1,7 @@
 package routes.normalize;
 
+import routes.model.EcsSchema;
+import routes.model.Event;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;

@@ -1,5 +1,8 @@
 package routes.normalize;
 
+import routes.model.EcsSchema;
+import routes.model.Event;
+import routes.model.Timestamps;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.regex.Matcher;

@@ -1,5 +1,6 @@
 package routes.normalize;
 
+import routes.model.Event;
 import java.util.Locale;
 import java.util.Map;
 

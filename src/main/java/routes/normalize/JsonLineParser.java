@@ -1,5 +1,7 @@
 package routes.normalize;
 
+import routes.model.EcsSchema;
+import routes.model.Event;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 

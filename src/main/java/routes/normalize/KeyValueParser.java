@@ -1,5 +1,6 @@
 package routes.normalize;
 
+import routes.model.Event;
 import java.util.Map;
 
 /** Appliance logs written as {@code key=value} pairs (FortiGate, many firewalls and apps): at least three pairs. */

@@ -1,6 +1,8 @@
 package routes.normalize;
 
-import routes.ingest.RawLog;
+import routes.model.EcsSchema;
+import routes.model.Event;
+import routes.model.RawLog;
 import routes.normalize.JsonLineParser.JsonRecords;
 
 import java.time.ZoneId;
@@ -16,7 +18,6 @@ import java.util.Map;
 public final class Normalizer {
 
     /** The tag on events whose line could not be read as the format it claims. */
-    public static final String MALFORMED = "malformed";
 
     private final SyslogParser syslog;
     private final SshdParser sshd = new SshdParser();
@@ -236,7 +237,7 @@ public final class Normalizer {
     }
 
     private static void malformed(Event.Builder event, String reason) {
-        event.add("tags", MALFORMED);
+        event.add("tags", Event.MALFORMED);
         event.put("error.message", reason);
     }
 

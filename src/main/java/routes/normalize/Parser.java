@@ -1,5 +1,7 @@
 package routes.normalize;
 
+import routes.model.Event;
+
 /** Reads one log format into ECS fields. Implementations are stateless and thread-safe. */
 public interface Parser {
 

@@ -1,5 +1,6 @@
 package routes.normalize;
 
+import routes.model.Event;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 

@@ -1,5 +1,7 @@
 package routes.normalize;
 
+import routes.model.Event;
+
 /**
  * sudo's log lines: {@code alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls}, with an error
  * first when it refused ({@code 3 incorrect password attempts}, {@code user NOT in sudoers}), and its PAM lines.

@@ -1,5 +1,6 @@
 package routes.normalize;
 
+import routes.model.Timestamps;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;

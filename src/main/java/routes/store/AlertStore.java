@@ -1,12 +1,12 @@
 package routes.store;
 
-import routes.correlate.Alert;
+import routes.model.Alert;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** Where alerts are kept, found again and triaged. */
+/** Where alerts are kept, found again and triaged: a plain repository (folding is {@code routes.alert}'s policy). */
 public interface AlertStore {
 
     /** What a search asks for; null fields do not filter. */
@@ -20,28 +20,23 @@ public interface AlertStore {
     record Change(Instant at, String actor, String action, String detail) {
     }
 
-    /**
-     * The stored alert after {@link #record}, and what recording did to it.
-     *
-     * @param change {@link #OPENED} (a new alert), {@link #ESCALATED} (a repeat that raised its severity) or
-     *               {@link #REPEATED} (a repeat folded in at the same severity)
-     */
-    record Recorded(Alert alert, String change) {
-        public static final String OPENED = "opened";
-        public static final String ESCALATED = "escalated";
-        public static final String REPEATED = "repeated";
-
-        /** Whether people should hear of it again: a new alert, or one that became more severe. */
-        public boolean notable() {
-            return !change.equals(REPEATED);
-        }
-    }
+    /** Runs {@code work} in one transaction: what it stores is stored together or not at all. */
+    <T> T inTransaction(java.util.function.Supplier<T> work);
 
     /**
-     * Records a new alert, or, when an alert of the same rule and group is not closed and was last seen within the
-     * suppression window, folds it into that one (count, last seen, evidence, score). Returns the stored alert.
+     * Alerts of these rules for this group that are not closed and were last seen at or after {@code since}, most
+     * recently seen first, without their evidence.
      */
-    Recorded record(Alert alert);
+    List<Alert> open(java.util.Collection<String> ruleIds, String groupKey, Instant since);
+
+    /** Stores a new alert (its id is made here) with these event ids as evidence; answers its id. */
+    String insert(Alert alert, List<String> evidence, Instant now);
+
+    /** Stores an alert's new state (title, score, span, count) and adds these event ids to its evidence. */
+    String update(Alert alert, List<String> addedEvidence, Instant now);
+
+    /** Adds a line to an alert's history. */
+    void addHistory(String id, Instant at, String actor, String action, String detail);
 
     Page search(Query query);
 

@@ -13,9 +13,9 @@ import co.elastic.clients.elasticsearch.core.SearchRequest.Builder;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import routes.normalize.EcsSchema;
-import routes.normalize.Event;
-import routes.normalize.FieldType;
+import routes.model.EcsSchema;
+import routes.model.Event;
+import routes.model.FieldType;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

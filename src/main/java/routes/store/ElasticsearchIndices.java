@@ -4,8 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import routes.normalize.EcsSchema;
-import routes.normalize.FieldType;
+import routes.model.EcsSchema;
+import routes.model.FieldType;
 
 import java.io.IOException;
 import java.io.StringReader;

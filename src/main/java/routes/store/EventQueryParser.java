@@ -10,9 +10,9 @@ import org.apache.lucene.queryparser.classic.MultiFieldQueryParser;
 import org.apache.lucene.queryparser.classic.ParseException;
 import org.apache.lucene.queryparser.classic.QueryParser;
 import org.apache.lucene.search.Query;
-import routes.normalize.EcsSchema;
-import routes.normalize.FieldType;
-import routes.normalize.IpAddress;
+import routes.model.EcsSchema;
+import routes.model.FieldType;
+import routes.model.IpAddress;
 
 import java.net.InetAddress;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package routes.store;
 
-import routes.normalize.Event;
+import routes.model.Event;
 
 import java.util.List;
 

@@ -5,122 +5,91 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionTemplate;
-import routes.correlate.Alert;
+import routes.model.Alert;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.UUID;
 
 /**
  * The alert store on SQL (H2 embedded by default, PostgreSQL by configuration; schema by Flyway in
- * {@code db/migration}). A repeat of an open alert within the suppression window updates it; every change is kept
- * in the alert's history.
+ * {@code db/migration}): alerts, their evidence (event ids) and their history of changes.
  */
 public final class JdbcAlertStore implements AlertStore {
 
     /** Evidence ids kept per alert: enough to investigate, bounded for storms. */
-    static final int MAX_EVIDENCE = 1000;
-    private static final List<String> SEVERITIES = List.of("informational", "warning", "critical");
+    public static final int MAX_EVIDENCE = 1000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COLUMNS = "id, rule_id, title, severity, confidence, breakdown, group_json, tags, "
             + "status, assignee, first_seen, last_seen, event_count, updated_at";
 
     private final JdbcTemplate sql;
     private final TransactionTemplate transactions;
-    private final Duration suppression;
     private final Clock clock;
 
-    public JdbcAlertStore(JdbcTemplate sql, TransactionTemplate transactions, Duration suppression, Clock clock) {
+    public JdbcAlertStore(JdbcTemplate sql, TransactionTemplate transactions, Clock clock) {
         this.sql = sql;
         this.transactions = transactions;
-        this.suppression = suppression;
         this.clock = clock;
     }
 
     @Override
-    public Recorded record(Alert alert) {
-        return transactions.execute(status -> {
-            List<String> chain = new ArrayList<>(alert.related());
-            if (!chain.contains(alert.ruleId())) {
-                chain.add(alert.ruleId());
-            }
-            String rules = String.join(", ", java.util.Collections.nCopies(chain.size(), "?"));
-            List<Object> arguments = new ArrayList<>(chain);
-            arguments.addAll(List.of(alert.groupKey(), Alert.CLOSED, time(alert.firstSeen().minus(suppression))));
-            // the same rule's open alert first, else the latest of its attack chain
-            List<Alert> open = sql.query("SELECT " + COLUMNS + " FROM alerts WHERE rule_id IN (" + rules + ") AND "
-                            + "group_key = ? AND status <> ? AND last_seen >= ? ORDER BY last_seen DESC", this::alert,
-                    arguments.toArray()).stream()
-                    .sorted(java.util.Comparator.comparing(a -> !a.ruleId().equals(alert.ruleId())))
-                    .toList();
-            Instant now = clock.instant();
-            if (open.isEmpty()) {
-                String id = UUID.randomUUID().toString();
-                sql.update("INSERT INTO alerts (id, rule_id, title, severity, confidence, breakdown, group_key, "
-                                + "group_json, source_ip, tags, status, assignee, first_seen, last_seen, event_count, "
-                                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        id, alert.ruleId(), alert.title(), alert.severity(), alert.confidence(),
-                        json(alert.breakdown()), alert.groupKey(), json(alert.group()),
-                        alert.group().get("source.ip"), json(alert.tags()), Alert.OPEN, alert.assignee(),
-                        time(alert.firstSeen()), time(alert.lastSeen()), alert.count(), time(now), time(now));
-                evidence(id, alert.eventIds());
-                change(id, now, "caravan", Recorded.OPENED, alert.count() + " events, " + alert.severity());
-                return new Recorded(get(id).orElseThrow(), Recorded.OPENED);
-            }
-            Alert existing = open.getFirst();
-            Instant first = existing.firstSeen().isBefore(alert.firstSeen()) ? existing.firstSeen()
-                    : alert.firstSeen();
-            Instant last = existing.lastSeen().isAfter(alert.lastSeen()) ? existing.lastSeen() : alert.lastSeen();
-            String severity = SEVERITIES.indexOf(alert.severity()) > SEVERITIES.indexOf(existing.severity())
-                    ? alert.severity() : existing.severity();
-            // the better-supported account of the attack names the alert and explains its confidence
-            Alert stronger = alert.confidence() >= existing.confidence() ? alert : existing;
-            boolean sameRule = existing.ruleId().equals(alert.ruleId());
-            int added = evidence(existing.id(), alert.eventIds());
-            // a repeat brings new events; another correlation of the chain may count some the alert has already
-            long more = sameRule ? alert.count() : added;
-            sql.update("UPDATE alerts SET rule_id = ?, title = ?, tags = ?, severity = ?, confidence = ?, "
-                            + "breakdown = ?, first_seen = ?, last_seen = ?, event_count = event_count + ?, "
-                            + "updated_at = ? WHERE id = ?", stronger.ruleId(), stronger.title(),
-                    json(stronger.tags()), severity, stronger.confidence(), json(stronger.breakdown()), time(first),
-                    time(last), more, time(now), existing.id());
-            boolean escalated = !severity.equals(existing.severity());
-            String change = escalated ? Recorded.ESCALATED : Recorded.REPEATED;
-            change(existing.id(), now, "caravan", sameRule ? change : "correlated",
-                    (sameRule ? "" : alert.title() + ": ") + more + " more events"
-                            + (escalated ? ", now " + severity : ""));
-            return new Recorded(get(existing.id()).orElseThrow(), change);
-        });
+    public <T> T inTransaction(Supplier<T> work) {
+        return transactions.execute(status -> work.get());
     }
 
-    /** Adds event ids the alert does not list yet, within its bound; returns how many were added. */
-    private int evidence(String id, List<String> eventIds) {
-        Integer held = sql.queryForObject("SELECT COUNT(*) FROM alert_evidence WHERE alert_id = ?", Integer.class, id);
-        int room = MAX_EVIDENCE - (held == null ? 0 : held);
-        int added = 0;
-        for (String eventId : eventIds) {
-            if (room <= 0) {
-                return added;
-            }
-            int inserted = sql.update("INSERT INTO alert_evidence (alert_id, kind, ref) SELECT ?, 'event', ? WHERE NOT EXISTS "
-                    + "(SELECT 1 FROM alert_evidence WHERE alert_id = ? AND kind = 'event' AND ref = ?)", id, eventId,
-                    id, eventId);
-            room -= inserted;
-            added += inserted;
-        }
-        return added;
+    @Override
+    public List<Alert> open(Collection<String> ruleIds, String groupKey, Instant since) {
+        String rules = String.join(", ", java.util.Collections.nCopies(ruleIds.size(), "?"));
+        List<Object> arguments = new ArrayList<>(ruleIds);
+        arguments.addAll(List.of(groupKey, Alert.CLOSED, time(since)));
+        return sql.query("SELECT " + COLUMNS + " FROM alerts WHERE rule_id IN (" + rules + ") AND group_key = ? "
+                + "AND status <> ? AND last_seen >= ? ORDER BY last_seen DESC", this::alert, arguments.toArray());
     }
 
-    private void change(String id, Instant at, String actor, String action, String detail) {
+    @Override
+    public String insert(Alert alert, List<String> evidence, Instant now) {
+        String id = UUID.randomUUID().toString();
+        sql.update("INSERT INTO alerts (id, rule_id, title, severity, confidence, breakdown, group_key, group_json, "
+                        + "source_ip, tags, status, assignee, first_seen, last_seen, event_count, created_at, "
+                        + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                id, alert.ruleId(), alert.title(), alert.severity(), alert.confidence(), json(alert.breakdown()),
+                alert.groupKey(), json(alert.group()), alert.group().get("source.ip"), json(alert.tags()),
+                alert.status() == null ? Alert.OPEN : alert.status(), alert.assignee(), time(alert.firstSeen()),
+                time(alert.lastSeen()), alert.count(), time(now), time(now));
+        evidence(id, evidence);
+        return id;
+    }
+
+    @Override
+    public String update(Alert alert, List<String> addedEvidence, Instant now) {
+        sql.update("UPDATE alerts SET rule_id = ?, title = ?, tags = ?, severity = ?, confidence = ?, breakdown = ?, "
+                        + "first_seen = ?, last_seen = ?, event_count = ?, updated_at = ? WHERE id = ?",
+                alert.ruleId(), alert.title(), json(alert.tags()), alert.severity(), alert.confidence(),
+                json(alert.breakdown()), time(alert.firstSeen()), time(alert.lastSeen()), alert.count(), time(now),
+                alert.id());
+        evidence(alert.id(), addedEvidence);
+        return alert.id();
+    }
+
+    /** Adds event ids to an alert's evidence, in one batch. */
+    private void evidence(String id, List<String> eventIds) {
+        sql.batchUpdate("INSERT INTO alert_evidence (alert_id, kind, ref) VALUES (?, 'event', ?)",
+                eventIds.stream().map(ref -> new Object[]{id, ref}).toList());
+    }
+
+    @Override
+    public void addHistory(String id, Instant at, String actor, String action, String detail) {
         sql.update("INSERT INTO alert_history (alert_id, at, actor, action, detail) VALUES (?, ?, ?, ?, ?)", id,
                 time(at), actor, action, detail);
     }
@@ -192,15 +161,15 @@ public final class JdbcAlertStore implements AlertStore {
             Instant now = clock.instant();
             if (status != null && !status.equals(current.get().status())) {
                 sql.update("UPDATE alerts SET status = ?, updated_at = ? WHERE id = ?", status, time(now), id);
-                change(id, now, actor, "status", current.get().status() + " -> " + status);
+                addHistory(id, now, actor, "status", current.get().status() + " -> " + status);
             }
             if (assignee != null && !assignee.equals(current.get().assignee())) {
                 sql.update("UPDATE alerts SET assignee = ?, updated_at = ? WHERE id = ?",
                         assignee.isBlank() ? null : assignee, time(now), id);
-                change(id, now, actor, "assignee", assignee.isBlank() ? "unassigned" : assignee);
+                addHistory(id, now, actor, "assignee", assignee.isBlank() ? "unassigned" : assignee);
             }
             if (comment != null && !comment.isBlank()) {
-                change(id, now, actor, "comment", comment);
+                addHistory(id, now, actor, "comment", comment);
             }
             return get(id);
         });

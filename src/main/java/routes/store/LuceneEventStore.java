@@ -39,10 +39,10 @@ import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.NumericUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import routes.normalize.EcsSchema;
-import routes.normalize.Event;
-import routes.normalize.FieldType;
-import routes.normalize.IpAddress;
+import routes.model.EcsSchema;
+import routes.model.Event;
+import routes.model.FieldType;
+import routes.model.IpAddress;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;

@@ -9,8 +9,8 @@ import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.LeafCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
-import routes.normalize.EcsSchema;
-import routes.normalize.FieldType;
+import routes.model.EcsSchema;
+import routes.model.FieldType;
 
 import java.io.IOException;
 import java.util.Collection;

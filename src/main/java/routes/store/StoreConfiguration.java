@@ -32,8 +32,7 @@ public class StoreConfiguration {
     }
 
     @Bean
-    JdbcAlertStore alertStore(JdbcTemplate sql, PlatformTransactionManager transactions, AlertProperties alerts) {
-        return new JdbcAlertStore(sql, new TransactionTemplate(transactions), alerts.suppressionWindow(),
-                Clock.systemUTC());
+    JdbcAlertStore alertStore(JdbcTemplate sql, PlatformTransactionManager transactions) {
+        return new JdbcAlertStore(sql, new TransactionTemplate(transactions), Clock.systemUTC());
     }
 }

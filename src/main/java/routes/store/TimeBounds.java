@@ -1,6 +1,6 @@
 package routes.store;
 
-import routes.normalize.Timestamps;
+import routes.model.Timestamps;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -13,11 +13,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import routes.detect.AnomalyDetector;
-import routes.detect.AnomalyProperties;
-import routes.detect.DevSetGenerator;
-import routes.ingest.RawLog;
-import routes.normalize.Event;
+import routes.detect.anomaly.AnomalyDetector;
+import routes.detect.anomaly.AnomalyProperties;
+import routes.tools.DevSetGenerator;
+import routes.model.RawLog;
+import routes.model.Event;
 import routes.normalize.Normalizer;
 
 import java.nio.file.Files;
@@ -60,7 +60,7 @@ public class AnomalyBenchmark {
                     "file", "bench", false)));
         }
         AnomalyProperties properties = new AnomalyProperties(true, 1000, 10_000, Long.MAX_VALUE, "0 0 * * * ?", 100,
-                0.995, 10, Duration.ofMillis(100), 50_000, 100_000, 3, 10);
+                0.995, 10, Duration.ofMillis(100), 50_000, 100_000, 3, 10, 1L);
         detector = new AnomalyDetector(properties, null, Clock.systemUTC());
         detector.scoreAll(events);
         detector.retrain();

@@ -10,17 +10,24 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import routes.detect.CorrelationEngine;
-import routes.detect.Finding;
-import routes.detect.SigmaEngine;
-import routes.detect.SigmaRuleLoader;
-import routes.ingest.RawLog;
-import routes.normalize.Event;
+import org.apache.camel.CamelContext;
+import routes.correlate.CorrelationEngine;
+import routes.correlate.CorrelationProperties;
+import routes.correlate.CorrelationRun;
+import routes.detect.anomaly.AnomalyDetector;
+import routes.detect.sigma.RuleSet;
+import routes.model.Finding;
+import routes.detect.sigma.SigmaEngine;
+import routes.detect.sigma.SigmaRuleLoader;
+import routes.model.RawLog;
+import routes.model.Event;
 import routes.normalize.Normalizer;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -52,7 +59,8 @@ public class CorrelationBenchmark {
     };
 
     private final List<Finding> findings = new ArrayList<>();
-    private CorrelationEngine engine;
+    private CamelContext camel;
+    private CorrelationRun run;
     private Instant clock;
     private int next;
 
@@ -69,14 +77,25 @@ public class CorrelationBenchmark {
             Event event = normalizer.normalizeRecord(new RawLog(line, null, received, "tcp", "127.0.0.1:1", false));
             findings.addAll(sigma.evaluate(event));
         }
-        engine = new CorrelationEngine(100_000, 10_000, 1_000_000);
-        List<routes.detect.CorrelationEngine.Unresolved> unresolved = engine.load(pack.correlations(), pack.rules());
-        if (!unresolved.isEmpty()) {
-            throw new IllegalStateException("unresolved correlations: " + unresolved);
+        RuleSet.Resolved resolved = RuleSet.resolve(pack.rules(), pack.correlations(), AnomalyDetector.ruleIds());
+        if (!resolved.unresolved().isEmpty()) {
+            throw new IllegalStateException("unresolved correlations: " + resolved.unresolved());
         }
+        // the live stage's own route: the correlation-windows template on the Aggregator, at the default bounds
+        CorrelationEngine engine = new CorrelationEngine(10_000);
+        engine.load(resolved.set());
+        camel = CorrelationRun.standaloneContext(Duration.ofSeconds(1));
+        run = CorrelationRun.start(camel, engine, new CorrelationProperties(100_000, 10_000, 1_000_000, "memory",
+                Duration.ofSeconds(1)));
         clock = Instant.parse("2026-11-23T10:00:00Z");
         System.out.printf("%d findings from 6000 events, %d correlations%n", findings.size(),
                 engine.correlations().size());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        run.close();
+        camel.stop();
     }
 
     /** One operation is one finding; an invocation feeds 1000, each a millisecond after the one before. */
@@ -86,7 +105,7 @@ public class CorrelationBenchmark {
         for (int i = 0; i < 1000; i++) {
             Finding f = findings.get(next++ % findings.size());
             clock = clock.plusMillis(1);
-            sink.consume(engine.accept(new Finding(f.ruleId(), f.ruleTitle(), f.level(), f.status(), f.tags(),
+            sink.consume(run.accept(new Finding(f.ruleId(), f.ruleTitle(), f.level(), f.status(), f.tags(),
                     f.eventId(), clock, f.matches(), f.event())));
         }
     }

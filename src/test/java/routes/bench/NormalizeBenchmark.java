@@ -10,8 +10,8 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import routes.ingest.RawLog;
-import routes.normalize.Event;
+import routes.model.RawLog;
+import routes.model.Event;
 import routes.normalize.Normalizer;
 
 import java.time.Instant;

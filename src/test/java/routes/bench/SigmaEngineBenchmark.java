@@ -12,10 +12,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
-import routes.detect.SigmaEngine;
-import routes.detect.SigmaRuleLoader;
-import routes.ingest.RawLog;
-import routes.normalize.Event;
+import routes.detect.sigma.SigmaEngine;
+import routes.detect.sigma.SigmaRuleLoader;
+import routes.model.RawLog;
+import routes.model.Event;
 import routes.normalize.Normalizer;
 
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package routes.detect;
 
+import routes.model.Finding;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

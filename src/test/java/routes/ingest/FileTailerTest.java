@@ -1,5 +1,6 @@
 package routes.ingest;
 
+import routes.model.RawLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package routes.ingest;
 
+import routes.model.RawLog;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;

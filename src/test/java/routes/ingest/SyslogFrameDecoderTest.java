@@ -1,5 +1,6 @@
 package routes.ingest;
 
+import routes.model.RawLog;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,11 @@
 package routes.normalize;
 
+import routes.model.Event;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import routes.ingest.RawLog;
+import routes.model.RawLog;
 import routes.ingest.Utf8Text;
 
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package routes.normalize;
 
+import routes.model.Event;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import routes.ingest.RawLog;
+import routes.model.RawLog;
 
 import java.io.IOException;
 import java.io.InputStream;

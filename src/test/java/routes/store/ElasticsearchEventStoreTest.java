@@ -4,7 +4,7 @@ import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
 import routes.ElasticsearchNode;
-import routes.normalize.Event;
+import routes.model.Event;
 
 import java.time.Duration;
 import java.time.Instant;

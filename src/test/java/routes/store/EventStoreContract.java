@@ -3,7 +3,7 @@ package routes.store;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import routes.normalize.Event;
+import routes.model.Event;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,0 +1,54 @@
+package routes.alert;
+
+import routes.model.Alert;
+import routes.store.AlertStore;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Records alerts in the alert store ({@code bean:alertRecorder} in {@code alert-routing.yaml}): looks up the open
+ * alerts a new one may fold into, lets {@link AlertFolding} decide, and stores the outcome with its history, in one
+ * transaction.
+ */
+public final class AlertRecorder {
+
+    /**
+     * The stored alert after recording, and what recording did to it.
+     *
+     * @param change opened (a new alert), escalated (a repeat that raised its severity) or repeated (folded in at
+     *               the same severity)
+     */
+    public record Recorded(Alert alert, AlertFolding.Change change) {
+
+        /** Whether people should hear of it again: a new alert, or one that became more severe. */
+        public boolean notable() {
+            return change != AlertFolding.Change.REPEATED;
+        }
+    }
+
+    private final AlertStore store;
+    private final AlertFolding folding;
+    private final Clock clock;
+
+    public AlertRecorder(AlertStore store, AlertFolding folding, Clock clock) {
+        this.store = store;
+        this.folding = folding;
+        this.clock = clock;
+    }
+
+    /** Opens the alert, or folds it into the open alert of the same attack; answers the stored alert. */
+    public Recorded record(Alert alert) {
+        return store.inTransaction(() -> {
+            Alert chosen = folding.choose(alert, store.open(folding.candidateRules(alert), alert.groupKey(),
+                    folding.openSince(alert)));
+            Alert existing = chosen == null ? null : store.get(chosen.id()).orElseThrow();
+            AlertFolding.Fold fold = folding.fold(alert, existing);
+            Instant now = clock.instant();
+            String id = fold.opened() ? store.insert(fold.alert(), fold.newEvidence(), now)
+                    : store.update(fold.alert(), fold.newEvidence(), now);
+            store.addHistory(id, now, "caravan", fold.action(), fold.detail());
+            return new Recorded(store.get(id).orElseThrow(), fold.change());
+        });
+    }
+}

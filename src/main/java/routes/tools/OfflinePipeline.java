@@ -1,0 +1,129 @@
+package routes.tools;
+
+import routes.alert.AlertBuilder;
+import routes.alert.AlertRecorder;
+import routes.correlate.CorrelationEngine;
+import routes.correlate.CorrelationRun;
+import routes.detect.BayesianScorer;
+import routes.detect.anomaly.AnomalyDetector;
+import routes.detect.sigma.SigmaEngine;
+import routes.model.Alert;
+import routes.model.Event;
+import routes.model.Finding;
+import routes.model.RawLog;
+import routes.normalize.Normalizer;
+import routes.store.AlertStore;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The appliance's pipeline for one offline run (replay, evaluate, a rule backtest): normalize, detect (Sigma rules and
+ * the anomaly models), correlate on the live stage's own route template, and alert building and folding into an
+ * alert store of the run's own, in the order the records come. Made by {@link OfflinePipelines} from the
+ * appliance's beans and settings; its state (windows, models, alerts) is the run's alone. Not thread-safe: one run,
+ * one thread.
+ */
+public final class OfflinePipeline implements AutoCloseable {
+
+    /**
+     * What one record became on its way through.
+     *
+     * @param event    the normalized event (null when the record gave none)
+     * @param anomaly  its anomaly score (null when its family is untrained or it has no family)
+     * @param findings rule hits and the anomaly finding, if any, in the order the live stage raises them
+     * @param hits     correlations the findings completed
+     * @param alerts   the alerts those hits raised or updated, as the alert store holds them after each
+     */
+    public record Step(Event event, AnomalyDetector.Scored anomaly, List<Finding> findings,
+                       List<CorrelationEngine.Hit> hits, List<AlertRecorder.Recorded> alerts) {
+
+        static final Step NONE = new Step(null, null, List.of(), List.of(), List.of());
+    }
+
+    private final Normalizer normalizer;
+    private final SigmaEngine sigma;
+    private final BayesianScorer scorer;
+    private final AnomalyDetector anomalies;
+    private final CorrelationRun correlation;
+    private final AlertBuilder alerts;
+    private final AlertRecorder recorder;
+    private final AlertStore store;
+    private final AutoCloseable resources;
+
+    OfflinePipeline(Normalizer normalizer, SigmaEngine sigma, BayesianScorer scorer, AnomalyDetector anomalies,
+                    CorrelationRun correlation, AlertBuilder alerts, AlertRecorder recorder, AlertStore store,
+                    AutoCloseable resources) {
+        this.normalizer = normalizer;
+        this.sigma = sigma;
+        this.scorer = scorer;
+        this.anomalies = anomalies;
+        this.correlation = correlation;
+        this.alerts = alerts;
+        this.recorder = recorder;
+        this.store = store;
+        this.resources = resources;
+    }
+
+    /** A raw record from the beginning: normalized first. */
+    public Step raw(RawLog raw) {
+        Event event = normalizer.normalizeRecord(raw);
+        return event == null ? Step.NONE : event(event);
+    }
+
+    /** An event already normalized (a stored one, for a backtest): from the detect stage on. */
+    public Step event(Event event) {
+        AnomalyDetector.Scored scored = anomalies.scoreEvent(event);
+        List<Finding> findings = new ArrayList<>(sigma.evaluate(event));
+        if (scored != null && scored.finding() != null) {
+            findings.add(scored.finding());
+        }
+        List<CorrelationEngine.Hit> hits = new ArrayList<>();
+        List<AlertRecorder.Recorded> recorded = new ArrayList<>();
+        for (Finding finding : findings) {
+            for (CorrelationEngine.Hit hit : correlation.accept(finding)) {
+                hits.add(hit);
+                recorded.add(recorder.record(alerts.fromHit(hit)));
+            }
+        }
+        return new Step(event, scored, List.copyOf(findings), List.copyOf(hits), List.copyOf(recorded));
+    }
+
+    /** Every alert of the run as the alert store holds it, most recently seen first. */
+    public List<Alert> alerts() {
+        List<Alert> all = new ArrayList<>();
+        for (Alert alert : store.search(new AlertStore.Query(null, null, null, null, null, 0, 10_000)).alerts()) {
+            all.add(store.get(alert.id()).orElseThrow());
+        }
+        return all;
+    }
+
+    /** The alert store of the run, for its history. */
+    public AlertStore store() {
+        return store;
+    }
+
+    /** The run's Bayesian scorer (the appliance's settings, the run's rules' own ratios). */
+    public BayesianScorer scorer() {
+        return scorer;
+    }
+
+    /** The run's anomaly detector (its models and counters). */
+    public AnomalyDetector anomalies() {
+        return anomalies;
+    }
+
+    /** The correlation engine of the run, with its rules. */
+    public CorrelationEngine correlations() {
+        return correlation.engine();
+    }
+
+    @Override
+    public void close() {
+        try (AutoCloseable ignored = resources) {
+            correlation.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot close the offline pipeline: " + e.getMessage(), e);
+        }
+    }
+}
