@@ -89,22 +89,34 @@ public final class Appliance {
 
     /** Searches {@code /api/v1/logs} until the answer satisfies the condition or 15 seconds pass. */
     public JsonNode searchUntil(String query, Predicate<JsonNode> condition) throws Exception {
-        String path = "/api/v1/logs?size=1000&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        JsonNode answer;
-        do {
-            HttpResponse<String> response = get(path);
-            if (response.statusCode() != 200) {
-                throw new AssertionError("search " + query + " answered " + response.statusCode() + ": "
-                        + response.body());
-            }
-            answer = JSON.readTree(response.body());
-            if (condition.test(answer)) {
-                return answer;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        return answer;
+        return logsUntil("q=" + URLEncoder.encode(query, StandardCharsets.UTF_8), condition);
+    }
+
+    /** Polls {@code /api/v1/logs?size=1000&PARAMETERS} until the condition holds; the last answer after 15 s. */
+    private JsonNode logsUntil(String parameters, Predicate<JsonNode> condition) {
+        String path = "/api/v1/logs?size=1000&" + parameters;
+        java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        HttpResponse<String> response = get(path);
+                        if (response.statusCode() != 200) {
+                            throw new AssertionError("search " + parameters + " answered " + response.statusCode()
+                                    + ": " + response.body());
+                        }
+                        last.set(JSON.readTree(response.body()));
+                        return condition.test(last.get());
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException timedOut) {
+            // the caller's assertion on the last answer says what was missing
+        }
+        return last.get();
+    }
+
+    /** Signals (findings and correlation hits) matching the query, once there are at least {@code total}. */
+    public JsonNode signalsUntilTotal(String query, long total) {
+        return logsUntil("kind=signal&q=" + URLEncoder.encode(query, StandardCharsets.UTF_8),
+                answer -> answer.get("total").asLong() >= total);
     }
 
     public JsonNode searchUntilTotal(String query, long total) throws Exception {

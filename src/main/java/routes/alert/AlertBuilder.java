@@ -1,6 +1,9 @@
 package routes.alert;
 
 import routes.model.Alert;
+import routes.model.Event;
+import routes.model.Finding;
+import routes.model.Level;
 import routes.detect.anomaly.AnomalyFamily;
 import routes.enrich.AbuseIpDb;
 import routes.enrich.ThreatIntel;
@@ -11,13 +14,18 @@ import routes.detect.sigma.SigmaEngine;
 import routes.detect.sigma.SigmaRule;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Turns correlation hits into alerts ({@code bean:alertBuilder} in {@code correlate.yaml}), scored by the Bayesian
  * scorer on the correlation itself, on each rule or correlation it correlates (one piece each, at its level:
  * repeats of one rule are what the correlation already counts), on its group's values found in the
- * threat-intelligence lists, and on its source's AbuseIPDB reputation.
+ * threat-intelligence lists, and on its source's AbuseIPDB reputation. A single rule's match becomes an alert too
+ * (Sigma's {@code generate}): when no loaded correlation consumes the rule, or one says {@code generate: true}, and
+ * the rule's level is at least {@code siem.alerts.rule-min-level}; it is grouped by its event's source address
+ * (else its host) so repeats fold like correlation alerts.
  */
 public final class AlertBuilder {
 
@@ -27,8 +35,11 @@ public final class AlertBuilder {
     private final ThreatIntel intel;
     private final AbuseIpDb reputation;
 
+    private final Level ruleMinLevel;
+
     public AlertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations, ThreatIntel intel,
-                        AbuseIpDb reputation) {
+                        AbuseIpDb reputation, Level ruleMinLevel) {
+        this.ruleMinLevel = ruleMinLevel;
         this.scorer = scorer;
         this.rules = rules;
         this.correlations = correlations;
@@ -51,18 +62,54 @@ public final class AlertBuilder {
                 }
             }
         }
-        for (String value : hit.group().values()) {
+        BayesianScorer.Score score = scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), withIntel(evidence,
+                hit.group()));
+        return new Alert(null, hit.rule().id(), hit.rule().title(), score.severity(), score.posterior(),
+                score.breakdown(), hit.group(), hit.rule().tags(), hit.first(), hit.last(), hit.count(),
+                hit.eventIds(), null, null, null, List.copyOf(correlations.chainOf(hit.rule().id())));
+    }
+
+    /** The alerts a batch of findings raises on their own: matches of rules that generate alerts, at the level. */
+    public List<Alert> fromFindings(List<Finding> findings) {
+        List<Alert> alerts = new ArrayList<>();
+        for (Finding finding : findings) {
+            Level level = Level.named(finding.level());
+            if (level != null && level.atLeast(ruleMinLevel) && correlations.generatesAlerts(finding.ruleId())) {
+                alerts.add(fromFinding(finding));
+            }
+        }
+        return alerts;
+    }
+
+    private Alert fromFinding(Finding finding) {
+        Map<String, String> group = new LinkedHashMap<>();
+        Event event = finding.event();
+        String source = event == null ? null : event.getString("source.ip");
+        String host = event == null ? null : event.getString("host.name");
+        if (source != null) {
+            group.put("source.ip", source);
+        } else if (host != null) {
+            group.put("host.name", host);
+        }
+        List<BayesianScorer.Evidence> evidence = new ArrayList<>();
+        evidence.add(scorer.evidence(finding));
+        BayesianScorer.Score score = scorer.score(AnomalyFamily.keyOf(event), withIntel(evidence, group));
+        return new Alert(null, finding.ruleId(), finding.ruleTitle(), score.severity(), score.posterior(),
+                score.breakdown(), java.util.Collections.unmodifiableMap(group), finding.tags(), finding.timestamp(),
+                finding.timestamp(), 1, List.of(finding.eventId()), null, null, null, List.of(finding.ruleId()));
+    }
+
+    /** The evidence with the group's values found in the threat-intel lists and its source's reputation. */
+    private List<BayesianScorer.Evidence> withIntel(List<BayesianScorer.Evidence> evidence, Map<String, String> group) {
+        for (String value : group.values()) {
             intel.address(value).or(() -> intel.domain(value)).ifPresent(listed -> evidence.add(
                     scorer.intel("threat-intel list " + listed.list(), listed.indicator(), 100)));
         }
-        String source = hit.group().get("source.ip");
+        String source = group.get("source.ip");
         if (source != null) {
             reputation.confidence(source).ifPresent(confidence -> evidence.add(
                     scorer.intel("AbuseIPDB", source, confidence)));
         }
-        BayesianScorer.Score score = scorer.score(AnomalyFamily.keyOf(hit.lastEvent()), evidence);
-        return new Alert(null, hit.rule().id(), hit.rule().title(), score.severity(), score.posterior(),
-                score.breakdown(), hit.group(), hit.rule().tags(), hit.first(), hit.last(), hit.count(),
-                hit.eventIds(), null, null, null, List.copyOf(correlations.chainOf(hit.rule().id())));
+        return evidence;
     }
 }

@@ -18,8 +18,8 @@ public class AlertConfiguration {
 
     @Bean
     AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations,
-                              ThreatIntel intel, AbuseIpDb reputation) {
-        return new AlertBuilder(scorer, rules, correlations, intel, reputation);
+                              ThreatIntel intel, AbuseIpDb reputation, AlertProperties alerts) {
+        return new AlertBuilder(scorer, rules, correlations, intel, reputation, alerts.ruleMinLevel());
     }
 
     @Bean

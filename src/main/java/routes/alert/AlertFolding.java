@@ -1,6 +1,7 @@
 package routes.alert;
 
 import routes.model.Alert;
+import routes.model.Severity;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -44,8 +45,6 @@ public final class AlertFolding {
             return change == Change.OPENED;
         }
     }
-
-    private static final List<String> SEVERITIES = List.of("informational", "warning", "critical");
 
     private final Duration suppression;
     private final int maxEvidence;
@@ -96,8 +95,7 @@ public final class AlertFolding {
         Instant first = existing.firstSeen().isBefore(incoming.firstSeen()) ? existing.firstSeen()
                 : incoming.firstSeen();
         Instant last = existing.lastSeen().isAfter(incoming.lastSeen()) ? existing.lastSeen() : incoming.lastSeen();
-        String severity = SEVERITIES.indexOf(incoming.severity()) > SEVERITIES.indexOf(existing.severity())
-                ? incoming.severity() : existing.severity();
+        String severity = Severity.higher(existing.severity(), incoming.severity());
         // the better-supported account of the attack names the alert and explains its confidence
         Alert stronger = incoming.confidence() >= existing.confidence() ? incoming : existing;
         boolean sameRule = existing.ruleId().equals(incoming.ruleId());

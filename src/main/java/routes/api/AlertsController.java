@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import routes.model.Alert;
+import routes.model.Severity;
 import routes.store.AlertStore;
 import routes.store.EventStore;
 
@@ -28,7 +29,8 @@ import java.util.Map;
 public class AlertsController {
 
     private static final int MAX_PAGE = 1000;
-    private static final List<String> SEVERITIES = List.of("informational", "warning", "critical");
+    private static final List<String> SEVERITIES = java.util.Arrays.stream(Severity.values()).map(Severity::word)
+            .toList();
 
     private final AlertStore alerts;
     private final EventStore events;

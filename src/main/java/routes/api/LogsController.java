@@ -35,17 +35,21 @@ public class LogsController {
      * @param to     latest {@code @timestamp}; none: all time
      * @param size   events per page (1 to 1000)
      * @param cursor the {@code next} value of the previous page
+     * @param kind   {@code event} (log events, the default), {@code signal} (findings and correlation hits) or
+     *               {@code all}; a query that names {@code event.kind} itself is taken as it is
      */
     @GetMapping
     public Map<String, Object> search(@RequestParam(required = false) String q,
                                       @RequestParam(required = false) String from,
                                       @RequestParam(required = false) String to,
                                       @RequestParam(defaultValue = "50") int size,
-                                      @RequestParam(required = false) String cursor) {
+                                      @RequestParam(required = false) String cursor,
+                                      @RequestParam(required = false) String kind) {
         if (size < 1 || size > MAX_PAGE) {
             throw new BadRequest("size must be between 1 and " + MAX_PAGE);
         }
-        EventStore.SearchResult result = events.search(new EventStore.SearchRequest(q, bound("from", from, false),
+        EventStore.SearchResult result = events.search(new EventStore.SearchRequest(ofKind(q, kind),
+                bound("from", from, false),
                 bound("to", to, true), size, cursor));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("total", result.total());
@@ -58,6 +62,7 @@ public class LogsController {
      * @param interval bucket width ({@code 1m}, {@code 1h}, {@code PT5M}); none: about 60 buckets
      * @param field    field whose most frequent values to count
      * @param top      how many of those values
+     * @param kind     what to count, as for the search: log events unless asked
      */
     @GetMapping("/stats")
     public Map<String, Object> stats(@RequestParam(required = false) String q,
@@ -65,11 +70,12 @@ public class LogsController {
                                      @RequestParam(required = false) String to,
                                      @RequestParam(required = false) String interval,
                                      @RequestParam(required = false) String field,
-                                     @RequestParam(defaultValue = "10") int top) {
+                                     @RequestParam(defaultValue = "10") int top,
+                                     @RequestParam(required = false) String kind) {
         if (top < 1 || top > 1000) {
             throw new BadRequest("top must be between 1 and 1000");
         }
-        EventStore.Stats stats = events.stats(new EventStore.StatsRequest(q, bound("from", from, false),
+        EventStore.Stats stats = events.stats(new EventStore.StatsRequest(ofKind(q, kind), bound("from", from, false),
                 bound("to", to, true), duration(interval), field == null || field.isBlank() ? null : field, top));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("total", stats.total());
@@ -94,6 +100,30 @@ public class LogsController {
         withId.put("_id", event.id());
         withId.putAll(nested);
         return withId;
+    }
+
+    private static final java.util.regex.Pattern NAMES_KIND = java.util.regex.Pattern.compile("(^|[^\\w.])event\\.kind\\s*:");
+
+    /**
+     * The query scoped to a kind of document: log events unless {@code kind} says otherwise, or the query names
+     * {@code event.kind} itself (then it is taken as written).
+     */
+    static String ofKind(String q, String kind) {
+        boolean blank = q == null || q.isBlank();
+        String scope;
+        if (kind == null || kind.isBlank()) {
+            if (!blank && NAMES_KIND.matcher(q).find()) {
+                return q;
+            }
+            scope = "event";
+        } else {
+            scope = kind.strip();
+        }
+        return switch (scope) {
+            case "all" -> q;
+            case "event", "signal" -> "event.kind:" + scope + (blank ? "" : " AND (" + q + ")");
+            default -> throw new BadRequest("'kind' must be event, signal or all, not '" + kind + "'");
+        };
     }
 
     /** A time parameter of the API; a bad one is a 400 with the accepted forms. */

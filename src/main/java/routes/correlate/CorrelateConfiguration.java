@@ -31,21 +31,20 @@ public class CorrelateConfiguration {
     }
 
     /**
-     * The live stage's thread for completed correlation groups (hits to signals and alerts), bound in Camel's
-     * registry as {@code correlationCompletions}; not a Spring bean, so Spring Boot keeps its own task executor.
+     * The correlation-windows template's executor for completed groups ({@link CorrelationRun#bindExecutor}),
+     * bound in Camel's registry only: as a Spring bean it would make Spring Boot drop its own task executor.
      */
     @Bean
-    CamelContextConfiguration correlationCompletions() {
+    CamelContextConfiguration correlationSynchronousExecutor() {
         return new CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camel) {
-                camel.getRegistry().bind("correlationCompletions", camel.getExecutorServiceManager()
-                        .newSingleThreadExecutor(this, "correlation-completions"));
+                CorrelationRun.bindExecutor(camel);
             }
 
             @Override
             public void afterApplicationStart(CamelContext camel) {
-                // bound before the routes start; Camel shuts the thread down with the context
+                // bound before the routes start
             }
         };
     }

@@ -51,7 +51,6 @@ public final class CorrelationRun implements AutoCloseable {
         camel.getRegistry().bind(name + "-windows", new CorrelationWindows(engine));
         camel.getRegistry().bind(name + "-repository", repository);
         camel.getRegistry().bind(name + "-hits", hits);
-        camel.getRegistry().bind(name + "-executor", new SynchronousExecutorService());
         TemplatedRouteBuilder.builder(camel, "correlation-windows")
                 .routeId(name)
                 .parameter("name", name)
@@ -59,7 +58,6 @@ public final class CorrelationRun implements AutoCloseable {
                 .parameter("engine", name + "-engine")
                 .parameter("windows", name + "-windows")
                 .parameter("repository", name + "-repository")
-                .parameter("executor", name + "-executor")
                 .add();
         this.producer = camel.createProducerTemplate();
     }
@@ -86,6 +84,7 @@ public final class CorrelationRun implements AutoCloseable {
         placeholders.setProperty("siem.correlation.idle-check-interval",
                 String.valueOf(idleCheckInterval.toMillis()));
         camel.getPropertiesComponent().setInitialProperties(placeholders);
+        bindExecutor(camel);
         try {
             PluginHelper.getRoutesLoader(camel).loadRoutes(
                     ResourceHelper.resolveMandatoryResource(camel, "classpath:routes/correlation-windows.yaml"));
@@ -94,6 +93,14 @@ public final class CorrelationRun implements AutoCloseable {
         }
         camel.start();
         return camel;
+    }
+
+    /**
+     * Binds the executor the template's Aggregator hands completed groups to: a synchronous one, so the thread
+     * that completed a group carries its hit and the chained inputs on before taking the next finding.
+     */
+    public static void bindExecutor(CamelContext camel) {
+        camel.getRegistry().bind("correlationSynchronousExecutor", new SynchronousExecutorService());
     }
 
     public CorrelationEngine engine() {
@@ -123,7 +130,7 @@ public final class CorrelationRun implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("cannot remove " + name + ": " + e.getMessage(), e);
         } finally {
-            for (String bean : List.of("-engine", "-windows", "-repository", "-hits", "-executor")) {
+            for (String bean : List.of("-engine", "-windows", "-repository", "-hits")) {
                 camel.getRegistry().unbind(name + bean);
             }
         }

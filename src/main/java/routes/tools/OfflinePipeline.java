@@ -32,13 +32,17 @@ public final class OfflinePipeline implements AutoCloseable {
      * @param event    the normalized event (null when the record gave none)
      * @param anomaly  its anomaly score (null when its family is untrained or it has no family)
      * @param findings rule hits and the anomaly finding, if any, in the order the live stage raises them
-     * @param hits     correlations the findings completed
-     * @param alerts   the alerts those hits raised or updated, as the alert store holds them after each
+     * @param ruleAlerts the alerts the findings raised on their own (rules that generate alerts), as the alert
+     *                   store holds them after each
+     * @param hits       correlations the findings completed
+     * @param alerts     the alert each hit raised or updated, in the order of {@code hits}, as the alert store holds
+     *                   it after the hit
      */
     public record Step(Event event, AnomalyDetector.Scored anomaly, List<Finding> findings,
-                       List<CorrelationEngine.Hit> hits, List<AlertRecorder.Recorded> alerts) {
+                       List<AlertRecorder.Recorded> ruleAlerts, List<CorrelationEngine.Hit> hits,
+                       List<AlertRecorder.Recorded> alerts) {
 
-        static final Step NONE = new Step(null, null, List.of(), List.of(), List.of());
+        static final Step NONE = new Step(null, null, List.of(), List.of(), List.of(), List.of());
     }
 
     private final Normalizer normalizer;
@@ -78,6 +82,10 @@ public final class OfflinePipeline implements AutoCloseable {
         if (scored != null && scored.finding() != null) {
             findings.add(scored.finding());
         }
+        List<AlertRecorder.Recorded> ruleAlerts = new ArrayList<>();
+        for (Alert alert : alerts.fromFindings(findings)) {
+            ruleAlerts.add(recorder.record(alert));
+        }
         List<CorrelationEngine.Hit> hits = new ArrayList<>();
         List<AlertRecorder.Recorded> recorded = new ArrayList<>();
         for (Finding finding : findings) {
@@ -86,7 +94,8 @@ public final class OfflinePipeline implements AutoCloseable {
                 recorded.add(recorder.record(alerts.fromHit(hit)));
             }
         }
-        return new Step(event, scored, List.copyOf(findings), List.copyOf(hits), List.copyOf(recorded));
+        return new Step(event, scored, List.copyOf(findings), List.copyOf(ruleAlerts), List.copyOf(hits),
+                List.copyOf(recorded));
     }
 
     /** Every alert of the run as the alert store holds it, most recently seen first. */

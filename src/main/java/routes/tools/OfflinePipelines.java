@@ -101,7 +101,7 @@ public final class OfflinePipelines {
                 JdbcAlertStore.MAX_EVIDENCE), clock);
         CorrelationRun correlation = CorrelationRun.start(camel, engine, settings.correlation());
         return new OfflinePipeline(normalizer, sigma, scorer, anomalies, correlation,
-                new AlertBuilder(scorer, sigma, engine, intel, reputation), recorder, store, () -> {
+                new AlertBuilder(scorer, sigma, engine, intel, reputation, settings.alerts().ruleMinLevel()), recorder, store, () -> {
                     try (closeDetector) {
                         sql.execute("SHUTDOWN");
                     }

@@ -8,6 +8,7 @@ import routes.correlate.CorrelationEngine;
 import routes.detect.sigma.RuleRepository;
 import routes.detect.sigma.SigmaRuleLoader;
 import routes.ingest.LineReader;
+import routes.model.Alert;
 import routes.model.Finding;
 import routes.model.RawLog;
 
@@ -30,8 +31,9 @@ import java.util.zip.GZIPInputStream;
  * per event, plain or gzip) through the appliance's pipeline offline ({@link OfflinePipeline}: normalize, detect,
  * correlate with event-time windows, alert building and folding) with the appliance's settings and rules, without
  * starting it. Prints one JSON object per line: {@code {"kind":"finding",...}} for each rule hit or anomaly,
- * {@code {"kind":"alert",...}} for each correlation hit with the alert as the alert store holds it after it
- * ({@code stored}, and what recording did: {@code change}), and a last {@code {"kind":"summary",...}}. Exits 1 when
+ * {@code {"kind":"alert",...}} for each correlation hit and each alert a single rule raises, with the alert as the
+ * alert store holds it after it ({@code stored}, and what recording did: {@code change}), and a last
+ * {@code {"kind":"summary",...}}. Exits 1 when
  * a rule was rejected, 2 on bad arguments.
  */
 public final class ReplayCommand {
@@ -130,6 +132,9 @@ public final class ReplayCommand {
                             byRule.merge(finding.ruleId(), 1L, Long::sum);
                             out.println(finding(finding));
                         }
+                        for (AlertRecorder.Recorded recorded : step.ruleAlerts()) {
+                            out.println(ruleAlert(recorded));
+                        }
                         for (int h = 0; h < step.hits().size(); h++) {
                             hits++;
                             byRule.merge(step.hits().get(h).rule().id(), 1L, Long::sum);
@@ -176,6 +181,21 @@ public final class ReplayCommand {
         line.put("events", hit.eventIds());
         line.put("change", recorded.change().word());
         line.put("stored", recorded.alert().document());
+        return json(line);
+    }
+
+    /** A single rule's alert, in the shape of a correlation's: its rule, group, span, events and stored state. */
+    static String ruleAlert(AlertRecorder.Recorded recorded) {
+        Alert alert = recorded.alert();
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("kind", "alert");
+        line.put("rule", Map.of("id", alert.ruleId(), "name", alert.title(), "type", "rule"));
+        line.put("group", alert.group());
+        line.put("count", 1);
+        line.put("first", alert.lastSeen().toString());
+        line.put("last", alert.lastSeen().toString());
+        line.put("change", recorded.change().word());
+        line.put("stored", alert.document());
         return json(line);
     }
 

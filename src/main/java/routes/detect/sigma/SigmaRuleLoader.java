@@ -4,6 +4,7 @@ import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 import org.yaml.snakeyaml.error.YAMLException;
+import routes.model.Level;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ public final class SigmaRuleLoader {
     public record Rejected(String source, String id, String reason) {
     }
 
-    private static final Set<String> LEVELS = Set.of("informational", "low", "medium", "high", "critical");
+    private static final List<String> LEVELS = java.util.Arrays.stream(Level.values()).map(Level::word).toList();
 
     private final Map<String, List<String>> placeholders;
 

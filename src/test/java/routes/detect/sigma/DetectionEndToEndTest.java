@@ -130,7 +130,7 @@ class DetectionEndToEndTest {
         for (int i = 0; i < 5; i++) {
             logger("Failed password for root from 203.0.113.201 port 4" + i + "00 ssh2");
         }
-        JsonNode correlated = appliance.searchUntilTotal("event.dataset:caravan.correlations AND "
+        JsonNode correlated = appliance.signalsUntilTotal("event.dataset:caravan.correlations AND "
                 + "rule.name:\"Brute Force Against Linux Logins From One Source\" AND source.ip:203.0.113.201", 1);
         assertThat(correlated.get("total").asLong()).isEqualTo(1);
         JsonNode signal = correlated.get("events").get(0);
@@ -138,6 +138,29 @@ class DetectionEndToEndTest {
         assertThat(signal.at("/labels/group").toString()).contains("source.ip=203.0.113.201");
         assertThat(signal.at("/labels/event_ids")).hasSize(5);
         assertThat(signal.at("/event/severity").asLong()).isEqualTo(73);
+    }
+
+    @Test
+    void aSearchAnswersLogEventsUnlessAskedForSignalsAndStatsCountLogEvents() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        String user = "kind" + UUID.randomUUID().toString().substring(0, 8);
+        logger("Failed password for " + user + " from 203.0.113.79 port 4244 ssh2");
+        String query = "user.name:" + user;
+        assertThat(appliance.signalsUntilTotal(query, 1).get("total").asLong()).as("the rule fired").isEqualTo(1);
+        JsonNode logs = Appliance.json(appliance.get("/api/v1/logs?q=" + query).body());
+        assertThat(logs.get("total").asLong()).as("a search answers the log line, not the signal").isEqualTo(1);
+        assertThat(logs.at("/events/0/event/kind").asText()).isEqualTo("event");
+        JsonNode all = Appliance.json(appliance.get("/api/v1/logs?kind=all&q=" + query).body());
+        assertThat(all.get("total").asLong()).isEqualTo(2);
+        JsonNode signals = Appliance.json(appliance.get("/api/v1/logs?kind=signal&q=" + query).body());
+        assertThat(signals.at("/events/0/event/kind").asText()).isEqualTo("signal");
+        assertThat(Appliance.json(appliance.get("/api/v1/logs/stats?q=" + query).body()).get("total").asLong())
+                .as("stats count log events").isEqualTo(1);
+        assertThat(Appliance.json(appliance.get("/api/v1/logs/stats?kind=all&q=" + query).body()).get("total")
+                .asLong()).isEqualTo(2);
+        HttpResponse<String> bad = appliance.get("/api/v1/logs?kind=alerts");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("'kind' must be event, signal or all");
     }
 
     private static String idOf(JsonNode rules, String title) {
