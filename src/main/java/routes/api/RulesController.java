@@ -67,7 +67,7 @@ public class RulesController {
             item.put("id", c.id());
             item.put("title", c.title());
             item.put("level", c.level());
-            item.put("type", c.type());
+            item.put("type", c.type().word());
             item.put("tags", c.tags());
             item.put("source", c.source());
             all.add(item);

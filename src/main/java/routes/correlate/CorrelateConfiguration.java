@@ -63,7 +63,7 @@ public class CorrelateConfiguration {
     AggregationRepository correlationRepository(CorrelationProperties properties, CorrelationEngine engine,
                                                 DataSource dataSource, PlatformTransactionManager transactions,
                                                 MeterRegistry meters) {
-        if (properties.repository().equals("sql")) {
+        if (properties.repository() == CorrelationProperties.Repository.SQL) {
             JdbcAggregationRepository sql =
                     new JdbcAggregationRepository(transactions, "correlation_windows", dataSource);
             sql.setDeserializationFilter(WINDOW_CLASSES);

@@ -1,6 +1,7 @@
 package routes.correlate;
 
 import routes.detect.sigma.CorrelationRule;
+import routes.detect.sigma.CorrelationType;
 import routes.detect.sigma.SigmaFieldMapping;
 import routes.model.Finding;
 import routes.detect.BayesianScorer;
@@ -234,7 +235,7 @@ public final class CorrelationEngine {
             String value = null;
             if (c.condition().field() != null) {
                 value = event.getString(fieldOf(c, c.condition().field(), ruleId, ruleName));
-                if (value == null && !c.type().equals("event_count")) {
+                if (value == null && c.type() != CorrelationType.EVENT_COUNT) {
                     continue;
                 }
             }
@@ -242,8 +243,7 @@ public final class CorrelationEngine {
             for (int g = 0; g < groupValues.length; g++) {
                 group.put(c.groupBy().get(g), groupValues[g]);
             }
-            double number = c.type().startsWith("value_") && !c.type().equals("value_count")
-                    ? number(value) : Double.NaN;
+            double number = c.type().aggregatesNumbers() ? number(value) : Double.NaN;
             out.add(new Input(c, ref.index(), key(c, groupValues), Collections.unmodifiableMap(group), value, number,
                     time, eventId, evidence, event, depth));
         }
@@ -303,35 +303,33 @@ public final class CorrelationEngine {
         CorrelationRule.Condition condition = c.condition();
         double value;
         switch (c.type()) {
-            case "event_count" -> value = w.size();
-            case "value_count" -> value = w.distinctValues();
-            case "temporal" -> {
+            case EVENT_COUNT -> value = w.size();
+            case VALUE_COUNT -> value = w.distinctValues();
+            case TEMPORAL -> {
                 value = w.distinctRules();
                 if (condition.isEmpty()) {
                     return value == c.rules().size() ? value : null;
                 }
             }
-            case "temporal_ordered" -> {
+            case TEMPORAL_ORDERED -> {
                 value = w.inOrder();
                 if (condition.isEmpty()) {
                     return value == c.rules().size() ? value : null;
                 }
             }
-            case "value_sum", "value_avg" -> {
+            case VALUE_SUM, VALUE_AVG -> {
                 if (w.numbers() == 0) {
                     return null;
                 }
-                value = c.type().equals("value_sum") ? w.sum() : w.sum() / w.numbers();
+                value = c.type() == CorrelationType.VALUE_SUM ? w.sum() : w.sum() / w.numbers();
             }
-            case "value_percentile" -> {
+            case VALUE_PERCENTILE -> {
                 if (w.numbers() == 0) {
                     return null;
                 }
                 value = w.percentile(condition.percentile() == null ? 50 : condition.percentile());
             }
-            default -> {
-                return null;
-            }
+            default -> throw new IllegalStateException("unknown correlation type " + c.type());
         }
         return condition.holds(value) ? value : null;
     }

@@ -20,13 +20,14 @@ import java.time.Duration;
 public record CorrelationProperties(@DefaultValue("100000") int maxGroups,
                                     @DefaultValue("10000") int maxEntriesPerGroup,
                                     @DefaultValue("1000000") long maxEntries,
-                                    @DefaultValue("memory") String repository,
+                                    @DefaultValue("memory") Repository repository,
                                     @DefaultValue("1s") Duration idleCheckInterval) {
 
-    public CorrelationProperties {
-        if (!repository.equals("memory") && !repository.equals("sql")) {
-            throw new IllegalArgumentException("siem.correlation.repository must be memory or sql, not '"
-                    + repository + "'");
-        }
+    /** Where the correlate Aggregator keeps open windows. */
+    public enum Repository {
+        /** In memory, bounded; lost on restart. */
+        MEMORY,
+        /** In the SQL store; kept across a restart, at a read and a write of the window per finding. */
+        SQL
     }
 }

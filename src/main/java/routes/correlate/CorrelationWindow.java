@@ -1,6 +1,7 @@
 package routes.correlate;
 
 import routes.detect.sigma.CorrelationRule;
+import routes.detect.sigma.CorrelationType;
 import routes.model.Event;
 
 import java.io.Serial;
@@ -55,7 +56,7 @@ public final class CorrelationWindow implements Serializable {
         this.group = new LinkedHashMap<>(group);
         this.spanMillis = rule.timespan().toMillis();
         int rules = rule.rules().size();
-        boolean ordered = rule.type().equals("temporal_ordered");
+        boolean ordered = rule.type() == CorrelationType.TEMPORAL_ORDERED;
         ruleCounts = new int[rules];
         byRule = ordered ? new ArrayList[rules] : null;
         byRuleHead = ordered ? new int[rules] : null;

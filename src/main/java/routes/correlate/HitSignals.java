@@ -36,7 +36,7 @@ public final class HitSignals {
         signal.put("rule.name", hit.rule().title());
         signal.put("rule.ruleset", "sigma-correlation");
         signal.put("labels.level", hit.rule().level());
-        signal.put("labels.correlation_type", hit.rule().type());
+        signal.put("labels.correlation_type", hit.rule().type().word());
         if (!hit.rule().tags().isEmpty()) {
             signal.put("tags", hit.rule().tags());
         }

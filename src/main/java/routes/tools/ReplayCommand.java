@@ -172,7 +172,7 @@ public final class ReplayCommand {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("kind", "alert");
         line.put("rule", Map.of("id", hit.rule().id(), "name", hit.rule().title(), "level", hit.rule().level(),
-                "type", hit.rule().type()));
+                "type", hit.rule().type().word()));
         line.put("group", hit.group());
         line.put("count", hit.count());
         line.put("value", hit.value());

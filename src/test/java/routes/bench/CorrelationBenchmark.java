@@ -85,7 +85,7 @@ public class CorrelationBenchmark {
         CorrelationEngine engine = new CorrelationEngine(10_000);
         engine.load(resolved.set());
         camel = CorrelationRun.standaloneContext(Duration.ofSeconds(1));
-        run = CorrelationRun.start(camel, engine, new CorrelationProperties(100_000, 10_000, 1_000_000, "memory",
+        run = CorrelationRun.start(camel, engine, new CorrelationProperties(100_000, 10_000, 1_000_000, CorrelationProperties.Repository.MEMORY,
                 Duration.ofSeconds(1)));
         clock = Instant.parse("2026-11-23T10:00:00Z");
         System.out.printf("%d findings from 6000 events, %d correlations%n", findings.size(),

@@ -77,7 +77,7 @@ class CorrelationEngineTest {
     }
 
     private static CorrelationProperties bounds(int maxGroups, long maxEntries) {
-        return new CorrelationProperties(maxGroups, 1_000, maxEntries, "memory", Duration.ofSeconds(1));
+        return new CorrelationProperties(maxGroups, 1_000, maxEntries, CorrelationProperties.Repository.MEMORY, Duration.ofSeconds(1));
     }
 
     /** Loads the base rules and these correlations into an engine run on the correlation-windows route. */

@@ -7,14 +7,14 @@ import java.util.Map;
 /**
  * A compiled Sigma correlation rule.
  *
- * @param type      {@code event_count}, {@code value_count}, {@code temporal}, {@code temporal_ordered},
- *                  {@code value_sum}, {@code value_avg} or {@code value_percentile}
+ * @param type      what it counts or measures ({@code event_count}, {@code value_count}, {@code temporal}, ...)
  * @param rules     the rules (or correlations) it correlates, by id or name, in the order given
  * @param groupBy   field names or aliases whose values must be equal across the correlated events
  * @param aliases   alias → (rule name or id → field of the events that rule matches)
  * @param generate  whether the referenced rules' own findings should also become alerts
  */
-public record CorrelationRule(String id, String name, String title, String level, List<String> tags, String type,
+public record CorrelationRule(String id, String name, String title, String level, List<String> tags,
+                              CorrelationType type,
                               List<String> rules, List<String> groupBy, Duration timespan, Condition condition,
                               Map<String, Map<String, String>> aliases, boolean generate, String source) {
 

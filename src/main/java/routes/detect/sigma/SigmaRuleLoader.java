@@ -150,8 +150,8 @@ public final class SigmaRuleLoader {
                 new DetectionCompiler(placeholders).compile(detection));
     }
 
-    private static final Set<String> CORRELATION_TYPES = Set.of("event_count", "value_count", "temporal",
-            "temporal_ordered", "value_sum", "value_avg", "value_percentile");
+    private static final List<String> CORRELATION_TYPES = java.util.Arrays.stream(CorrelationType.values())
+            .map(CorrelationType::word).toList();
 
     private static CorrelationRule correlation(Map<String, Object> rule, String source) {
         String title = text(rule.get("title"));
@@ -161,9 +161,10 @@ public final class SigmaRuleLoader {
         if (!(rule.get("correlation") instanceof Map<?, ?> c)) {
             throw new SigmaRuleException("correlation must be a map");
         }
-        String type = text(c.get("type"));
-        if (type == null || !CORRELATION_TYPES.contains(type)) {
-            throw new SigmaRuleException("correlation type '" + type + "' is not one of " + CORRELATION_TYPES);
+        String typeName = text(c.get("type"));
+        CorrelationType type = typeName == null ? null : CorrelationType.named(typeName);
+        if (type == null) {
+            throw new SigmaRuleException("correlation type '" + typeName + "' is not one of " + CORRELATION_TYPES);
         }
         List<String> rules = strings(c.get("rules"));
         if (rules.isEmpty()) {
@@ -213,8 +214,8 @@ public final class SigmaRuleLoader {
         };
     }
 
-    private static CorrelationRule.Condition condition(Object value, String type) {
-        boolean needsCondition = !type.startsWith("temporal");
+    private static CorrelationRule.Condition condition(Object value, CorrelationType type) {
+        boolean needsCondition = !type.temporal();
         if (value == null) {
             if (needsCondition) {
                 throw new SigmaRuleException(type + " needs a condition (gt, gte, lt, lte or eq)");
@@ -250,7 +251,7 @@ public final class SigmaRuleLoader {
         if (bounds.isEmpty() && needsCondition) {
             throw new SigmaRuleException(type + " needs a condition bound (gt, gte, lt, lte or eq)");
         }
-        if (type.startsWith("value_") && field == null) {
+        if ((type == CorrelationType.VALUE_COUNT || type.aggregatesNumbers()) && field == null) {
             throw new SigmaRuleException(type + " needs the field to count or aggregate in its condition");
         }
         return new CorrelationRule.Condition(bounds.get("gt"), bounds.get("gte"), bounds.get("lt"), bounds.get("lte"),

@@ -129,7 +129,7 @@ class RulePackTest {
         correlation.load(SET);
         Set<String> hits = new java.util.HashSet<>();
         try (CorrelationRun run = CorrelationRun.start(camel, correlation, new CorrelationProperties(10_000, 10_000,
-                1_000_000, "memory", Duration.ofSeconds(1)))) {
+                1_000_000, CorrelationProperties.Repository.MEMORY, Duration.ofSeconds(1)))) {
             for (String line : lines) {
                 List<Finding> findings = line.startsWith("anomaly ") ? List.of(anomaly(line))
                         : sigma.evaluate(event(line));
