@@ -64,6 +64,21 @@ public final class Appliance {
                 });
     }
 
+    /** A value read again and again (every 100 ms) until it satisfies the condition; the last one after 15 s. */
+    public static <T> T until(java.util.concurrent.Callable<T> read, Predicate<T> condition) {
+        java.util.concurrent.atomic.AtomicReference<T> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        last.set(read.call());
+                        return condition.test(last.get());
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException timedOut) {
+            // the caller's assertion on the last value says what was missing
+        }
+        return last.get();
+    }
+
     /** Writes lines to a syslog TCP listener on loopback, newline-framed, as one write. */
     public static void sendSyslogTcp(int port, java.util.List<String> lines) throws IOException {
         try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
@@ -95,22 +110,14 @@ public final class Appliance {
     /** Polls {@code /api/v1/logs?size=1000&PARAMETERS} until the condition holds; the last answer after 15 s. */
     private JsonNode logsUntil(String parameters, Predicate<JsonNode> condition) {
         String path = "/api/v1/logs?size=1000&" + parameters;
-        java.util.concurrent.atomic.AtomicReference<JsonNode> last = new java.util.concurrent.atomic.AtomicReference<>();
-        try {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> {
-                        HttpResponse<String> response = get(path);
-                        if (response.statusCode() != 200) {
-                            throw new AssertionError("search " + parameters + " answered " + response.statusCode()
-                                    + ": " + response.body());
-                        }
-                        last.set(JSON.readTree(response.body()));
-                        return condition.test(last.get());
-                    });
-        } catch (org.awaitility.core.ConditionTimeoutException timedOut) {
-            // the caller's assertion on the last answer says what was missing
-        }
-        return last.get();
+        return until(() -> {
+            HttpResponse<String> response = get(path);
+            if (response.statusCode() != 200) {
+                throw new AssertionError("search " + parameters + " answered " + response.statusCode() + ": "
+                        + response.body());
+            }
+            return JSON.readTree(response.body());
+        }, condition);
     }
 
     /** Signals (findings and correlation hits) matching the query, once there are at least {@code total}. */

@@ -13,6 +13,16 @@ public class EnrichConfiguration {
         return ThreatIntel.fromSettings(intel, siem);
     }
 
+    @Bean(destroyMethod = "close")
+    GeoIp geoIp(GeoIpProperties geo, SiemProperties siem) {
+        return GeoIp.fromSettings(geo, siem);
+    }
+
+    @Bean
+    EventEnricher eventEnricher(GeoIp geo, ThreatIntel intel) {
+        return new EventEnricher(geo, intel);
+    }
+
     @Bean
     AbuseIpDb abuseIpDb(AbuseIpDbProperties settings, org.apache.camel.CamelContext camel) {
         return new AbuseIpDb(settings, camel.createProducerTemplate(), java.time.Clock.systemUTC());

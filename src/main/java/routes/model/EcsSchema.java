@@ -5,6 +5,7 @@ import java.util.Set;
 
 import static java.util.Map.entry;
 import static routes.model.FieldType.DATE;
+import static routes.model.FieldType.GEO_POINT;
 import static routes.model.FieldType.IP;
 import static routes.model.FieldType.KEYWORD;
 import static routes.model.FieldType.LONG;
@@ -79,6 +80,13 @@ public final class EcsSchema {
             entry("user.target.name", KEYWORD),
             entry("user.domain", KEYWORD),
             entry("source.ip", IP),
+            entry("source.geo.country_iso_code", KEYWORD),
+            entry("source.geo.country_name", KEYWORD),
+            entry("source.geo.region_name", KEYWORD),
+            entry("source.geo.city_name", KEYWORD),
+            entry("source.geo.location", GEO_POINT),
+            entry("labels.intel", KEYWORD),
+            entry("labels.intel_matched", KEYWORD),
             entry("source.port", LONG),
             entry("source.domain", KEYWORD),
             entry("source.address", KEYWORD),
@@ -86,6 +94,11 @@ public final class EcsSchema {
             entry("source.bytes", LONG),
             entry("source.user.name", KEYWORD),
             entry("destination.ip", IP),
+            entry("destination.geo.country_iso_code", KEYWORD),
+            entry("destination.geo.country_name", KEYWORD),
+            entry("destination.geo.region_name", KEYWORD),
+            entry("destination.geo.city_name", KEYWORD),
+            entry("destination.geo.location", GEO_POINT),
             entry("destination.port", LONG),
             entry("destination.domain", KEYWORD),
             entry("destination.address", KEYWORD),

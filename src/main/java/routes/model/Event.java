@@ -210,6 +210,7 @@ public final class Event implements java.io.Serializable {
                 case IP -> IpAddress.canonical(value.toString().trim());
                 case LONG -> toLong(value);
                 case DATE -> toInstant(value);
+                case GEO_POINT -> IpAddress.geoPoint(value.toString());
                 case KEYWORD, TEXT, STORED -> {
                     if (value instanceof Integer i) {
                         yield (long) i;

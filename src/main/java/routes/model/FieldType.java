@@ -13,5 +13,7 @@ public enum FieldType {
     /** A point in time, kept as an {@link java.time.Instant}. */
     DATE,
     /** Kept with the event but not searchable by itself (the original line, as ECS maps it). */
-    STORED
+    STORED,
+    /** A point on Earth, written {@code "lat,lon"} (GeoIP's {@code location}): a {@code geo_point}. */
+    GEO_POINT
 }

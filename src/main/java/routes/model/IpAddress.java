@@ -89,4 +89,39 @@ public final class IpAddress {
         String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
         return head + "::" + tail;
     }
+
+    /**
+     * Whether an address is routed on the public internet: not loopback, private (RFC 1918, unique local), link
+     * local, shared (CGNAT), multicast, unspecified or documentation (RFC 5737, 2001:db8::/32).
+     */
+    public static boolean isPublic(InetAddress address) {
+        byte[] b = address.getAddress();
+        boolean documentation = b.length == 4 ? (b[0] == (byte) 192 && b[1] == 0 && b[2] == 2)
+                || (b[0] == (byte) 198 && b[1] == 51 && b[2] == 100) || (b[0] == (byte) 203 && b[1] == 0 && b[2] == 113)
+                : b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == (byte) 0xb8;
+        boolean sharedSpace = b.length == 4 && b[0] == 100 && (b[1] & 0xC0) == 64;
+        boolean uniqueLocal = b.length == 16 && (b[0] & 0xFE) == 0xFC;
+        boolean reserved = b.length == 4 && (b[0] == 0 || (b[0] & 0xF0) == 0xF0);
+        return !(address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
+                || address.isAnyLocalAddress() || address.isMulticastAddress() || sharedSpace || uniqueLocal
+                || reserved || documentation);
+    }
+
+    /** A {@code "lat,lon"} point as stored (rounded to 4 decimals, about 10 m), or null when it is not one. */
+    public static String geoPoint(String text) {
+        int comma = text.indexOf(',');
+        if (comma < 0) {
+            return null;
+        }
+        try {
+            double lat = Double.parseDouble(text.substring(0, comma).trim());
+            double lon = Double.parseDouble(text.substring(comma + 1).trim());
+            if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+                return null;
+            }
+            return String.format(java.util.Locale.ROOT, "%.4f,%.4f", lat, lon);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
 }

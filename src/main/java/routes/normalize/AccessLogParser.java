@@ -19,6 +19,21 @@ public final class AccessLogParser implements Parser {
     }
 
     @Override
+    public java.util.Set<String> programs() {
+        return java.util.Set.of("nginx", "apache", "apache2", "httpd");
+    }
+
+    @Override
+    public boolean mayRead(String message) {
+        return message.indexOf(" [") > 0 && message.indexOf('"') > 0;
+    }
+
+    @Override
+    public int order() {
+        return 50;
+    }
+
+    @Override
     public boolean parse(String message, Event.Builder event) {
         Scanner s = new Scanner(message);
         String first = s.word();

@@ -48,6 +48,16 @@ public final class CefParser implements Parser {
     }
 
     @Override
+    public boolean mayRead(String message) {
+        return message.contains("CEF:");
+    }
+
+    @Override
+    public int order() {
+        return 20;
+    }
+
+    @Override
     public boolean parse(String message, Event.Builder event) {
         int start = message.indexOf("CEF:");
         if (start < 0) {

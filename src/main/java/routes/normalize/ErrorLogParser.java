@@ -37,6 +37,22 @@ public final class ErrorLogParser implements Parser {
         return "web.error";
     }
 
+    /** A web server's lines that are not access lines are its error log's. */
+    @Override
+    public java.util.Set<String> programs() {
+        return java.util.Set.of("nginx", "apache", "apache2", "httpd");
+    }
+
+    @Override
+    public boolean mayRead(String message) {
+        return !message.isEmpty() && (message.charAt(0) == '[' || Character.isDigit(message.charAt(0)));
+    }
+
+    @Override
+    public int order() {
+        return 60;
+    }
+
     @Override
     public boolean parse(String message, Event.Builder event) {
         Matcher m;

@@ -8,18 +8,21 @@ import java.util.Map;
 import static java.util.Map.entry;
 
 /**
- * Common vendor names for fields in key=value and JSON logs, mapped to ECS, and the rule for keeping the rest:
- * a key that is an ECS name stays, a key that would clash with an ECS field set goes under {@code labels.}.
+ * The one table of vendor field names (key=value and JSON logs, firewall and proxy exports) mapped to ECS, used by
+ * the parsers and by the Sigma field mapping alike, and the rule for keeping the rest: a key that is an ECS name
+ * stays, a key that would clash with an ECS field set goes under {@code labels.}. An address field
+ * ({@code src_ip}, {@code src}) is read as an address: an IP literal lands in {@code source.ip}, a host name in
+ * {@code source.domain}, and {@code source.address} keeps it as written.
  */
 public final class FieldAliases {
 
     private static final Map<String, String> ALIASES = Map.ofEntries(
-            entry("src", "source.address"), entry("src_ip", "source.address"), entry("srcip", "source.address"),
-            entry("source_ip", "source.address"), entry("client_ip", "source.address"),
-            entry("clientip", "source.address"), entry("remote_addr", "source.address"),
-            entry("dst", "destination.address"), entry("dst_ip", "destination.address"),
-            entry("dstip", "destination.address"), entry("dest_ip", "destination.address"),
-            entry("destination_ip", "destination.address"),
+            entry("src", "source.address"), entry("src_ip", "source.ip"), entry("srcip", "source.ip"),
+            entry("source_ip", "source.ip"), entry("client_ip", "source.ip"),
+            entry("clientip", "source.ip"), entry("remote_addr", "source.address"),
+            entry("dst", "destination.address"), entry("dst_ip", "destination.ip"),
+            entry("dstip", "destination.ip"), entry("dest_ip", "destination.ip"),
+            entry("destination_ip", "destination.ip"),
             entry("spt", "source.port"), entry("sport", "source.port"), entry("src_port", "source.port"),
             entry("srcport", "source.port"), entry("source_port", "source.port"),
             entry("dpt", "destination.port"), entry("dport", "destination.port"),
@@ -43,6 +46,11 @@ public final class FieldAliases {
     private FieldAliases() {
     }
 
+    /** The ECS field a vendor's field name stands for (any case), or null when the table does not list it. */
+    public static String ecsName(String vendorKey) {
+        return ALIASES.get(vendorKey.toLowerCase(Locale.ROOT));
+    }
+
     /** Sets a key read from a structured (JSON) log under its ECS name, or keeps it as a custom field. */
     public static void put(Event.Builder event, String key, Object value) {
         put(event, key, value, false);
@@ -62,7 +70,7 @@ public final class FieldAliases {
                     : unknownAsLabel || EcsSchema.clashes(key) ? "labels." + key : key;
         }
         switch (field) {
-            case "source.address", "destination.address" ->
+            case "source.address", "destination.address", "source.ip", "destination.ip" ->
                     Parser.putAddress(event, field.substring(0, field.indexOf('.')), value.toString());
             case "source.port", "destination.port" ->
                     Parser.putPort(event, field.substring(0, field.indexOf('.')), value.toString());

@@ -16,6 +16,21 @@ public final class FirewallParser implements Parser {
     }
 
     @Override
+    public java.util.Set<String> programs() {
+        return java.util.Set.of("kernel");
+    }
+
+    @Override
+    public boolean mayRead(String message) {
+        return message.contains("IN=");
+    }
+
+    @Override
+    public int order() {
+        return 40;
+    }
+
+    @Override
     public boolean parse(String message, Event.Builder event) {
         int in = message.indexOf("IN=");
         if (in < 0 || (in > 0 && Character.isLetterOrDigit(message.charAt(in - 1)))

@@ -22,6 +22,16 @@ public final class JsonLineParser implements Parser {
     }
 
     @Override
+    public boolean mayRead(String message) {
+        return !message.isEmpty() && message.charAt(0) == '{';
+    }
+
+    @Override
+    public int order() {
+        return 30;
+    }
+
+    @Override
     public boolean parse(String message, Event.Builder event) {
         if (message.isEmpty() || message.charAt(0) != '{' || message.charAt(message.length() - 1) != '}') {
             return false;

@@ -14,6 +14,16 @@ public final class KeyValueParser implements Parser {
     }
 
     @Override
+    public boolean mayRead(String message) {
+        return message.indexOf('=') > 0;
+    }
+
+    @Override
+    public int order() {
+        return 80;
+    }
+
+    @Override
     public boolean parse(String message, Event.Builder event) {
         if (KeyValues.count(message, MINIMUM_PAIRS) < MINIMUM_PAIRS) {
             return false;

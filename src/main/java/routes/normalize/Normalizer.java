@@ -17,25 +17,13 @@ import java.util.Map;
  */
 public final class Normalizer {
 
-    /** The tag on events whose line could not be read as the format it claims. */
-
     private final SyslogParser syslog;
-    private final SshdParser sshd = new SshdParser();
-    private final PamParser pam = new PamParser();
-    private final SudoParser sudo = new SudoParser();
-    private final SuParser su = new SuParser();
-    private final FirewallParser firewall = new FirewallParser();
-    private final AccessLogParser access = new AccessLogParser();
-    private final ErrorLogParser errors;
-    private final CefParser cef;
-    private final JsonLineParser json = new JsonLineParser();
-    private final KeyValueParser keyValues = new KeyValueParser();
+    private final Parsers parsers;
 
     /** @param zone the zone for times that carry none (RFC 3164, Apache and nginx error logs) */
     public Normalizer(ZoneId zone) {
         this.syslog = new SyslogParser(zone);
-        this.errors = new ErrorLogParser(zone);
-        this.cef = new CefParser(zone);
+        this.parsers = Parsers.discover(zone);
     }
 
     /** Normalizes a batch; blank lines are skipped, every other record gives one event. */
@@ -119,63 +107,33 @@ public final class Normalizer {
                 : parser.dataset());
     }
 
-    /** Runs the parser for the program, then the content sniffers; returns the one that read it, or null. */
+    /**
+     * Runs the parsers that claim the program, then those whose content test the message passes, in their order;
+     * returns the one that read it, or null.
+     */
     private Parser parse(String program, String message, Event.Builder event) {
         if (program != null) {
-            if (program.indexOf("(pam_") > 0 && pam.parseLegacy(program, message, event)) {
-                return pam;
-            }
-            Parser byProgram = forProgram(program);
-            if (byProgram != null && byProgram.parse(message, event)) {
-                return byProgram;
-            }
-            if (byProgram == access && errors.parse(message, event)) {
-                return errors;
+            for (Parser parser : parsers.forProgram(program)) {
+                if (parser.parse(program, message, event)) {
+                    return parser;
+                }
             }
         }
         if (message.isEmpty()) {
             return null;
         }
-        char first = message.charAt(0);
-        if (first == 'p' || first == 'P') {
-            if (pam.parse(message, event)) {
-                return pam;
+        for (Parser parser : parsers.all()) {
+            if (parser.mayRead(message) && parser.parse(message, event)) {
+                return parser;
             }
-        }
-        if (message.startsWith("CEF:") && cef.parse(message, event)) {
-            return cef;
-        }
-        if (first == '{' && json.parse(message, event)) {
-            return json;
-        }
-        if (message.contains("IN=") && firewall.parse(message, event)) {
-            return firewall;
-        }
-        if (message.indexOf(" [") > 0 && message.indexOf('"') > 0 && access.parse(message, event)) {
-            return access;
-        }
-        if ((first == '[' || Character.isDigit(first)) && errors.parse(message, event)) {
-            return errors;
-        }
-        if (message.indexOf("CEF:") > 0 && cef.parse(message, event)) {
-            return cef;
-        }
-        if (message.indexOf('=') > 0 && keyValues.parse(message, event)) {
-            return keyValues;
         }
         return null;
     }
 
-    /** The parser for a program's own lines, or null when the content decides. */
+    /** The first parser that claims a program's lines, or null when the content decides. */
     private Parser forProgram(String program) {
-        return switch (program) {
-            case "sshd", "sshd-session", "sshd-auth" -> sshd;
-            case "sudo" -> sudo;
-            case "su" -> su;
-            case "kernel" -> firewall;
-            case "nginx", "apache", "apache2", "httpd" -> access;
-            default -> null;
-        };
+        List<Parser> claimed = parsers.forProgram(program);
+        return claimed.isEmpty() ? null : claimed.getFirst();
     }
 
     private static void envelope(SyslogMessage s, Event.Builder event) {

@@ -22,6 +22,27 @@ public final class PamParser implements Parser {
         return "linux.pam";
     }
 
+    /** PAM lines of any program, and the legacy {@code sshd(pam_unix)} tags that name the module. */
+    @Override
+    public boolean claims(String program) {
+        return program.indexOf("(pam_") > 0;
+    }
+
+    @Override
+    public boolean parse(String program, String message, Event.Builder event) {
+        return parseLegacy(program, message, event);
+    }
+
+    @Override
+    public boolean mayRead(String message) {
+        return !message.isEmpty() && (message.charAt(0) == 'p' || message.charAt(0) == 'P');
+    }
+
+    @Override
+    public int order() {
+        return 10;
+    }
+
     @Override
     public boolean parse(String message, Event.Builder event) {
         if (message.startsWith("PAM ")) {

@@ -72,6 +72,11 @@ public final class SshdParser implements Parser {
     }
 
     @Override
+    public java.util.Set<String> programs() {
+        return java.util.Set.of("sshd", "sshd-session", "sshd-auth");
+    }
+
+    @Override
     public boolean parse(String message, Event.Builder event) {
         String text = message;
         Matcher solaris = SOLARIS_ID.matcher(text);

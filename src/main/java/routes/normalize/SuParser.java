@@ -22,6 +22,11 @@ public final class SuParser implements Parser {
     }
 
     @Override
+    public java.util.Set<String> programs() {
+        return java.util.Set.of("su");
+    }
+
+    @Override
     public boolean parse(String message, Event.Builder event) {
         if (message.startsWith("pam_") || message.startsWith("PAM ")) {
             return pam.parse(message, event);

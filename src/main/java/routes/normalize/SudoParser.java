@@ -16,6 +16,11 @@ public final class SudoParser implements Parser {
     }
 
     @Override
+    public java.util.Set<String> programs() {
+        return java.util.Set.of("sudo");
+    }
+
+    @Override
     public boolean parse(String message, Event.Builder event) {
         String text = message.strip();
         if (text.startsWith("pam_") || text.startsWith("PAM ")) {

@@ -26,10 +26,12 @@ class IngestAnnouncement {
     private final SlackProperties slack;
     private final AbuseIpDbProperties abuseIpDb;
     private final routes.store.ElasticsearchProperties elasticsearch;
+    private final routes.enrich.GeoIp geoIp;
 
     IngestAnnouncement(SyslogProperties syslog, IngestProperties ingest, KafkaProperties kafka, SiemProperties siem,
                        SlackProperties slack, AbuseIpDbProperties abuseIpDb,
-                       routes.store.ElasticsearchProperties elasticsearch) {
+                       routes.store.ElasticsearchProperties elasticsearch, routes.enrich.GeoIp geoIp) {
+        this.geoIp = geoIp;
         this.elasticsearch = elasticsearch;
         this.syslog = syslog;
         this.ingest = ingest;
@@ -61,6 +63,8 @@ class IngestAnnouncement {
                 + elasticsearch.alertsIndex() + ")");
         LOG.info("AbuseIPDB: {}", abuseIpDb.enabled() ? "reputation of alerts' public sources, at most "
                 + abuseIpDb.dailyQuota() + " lookups a day" : "off (siem.abuseipdb.api-key is empty)");
+        LOG.info("GeoIP: {}", geoIp.enabled() ? "public addresses located with " + geoIp.description()
+                : geoIp.description());
         LOG.info("Data directory: {}", siem.dataDir().toAbsolutePath());
     }
 }

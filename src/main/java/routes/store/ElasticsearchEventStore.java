@@ -214,7 +214,8 @@ public final class ElasticsearchEventStore implements EventStore {
         String field = request.field();
         FieldType declared = field == null ? null : EcsSchema.declaredType(field);
         // analysed text and stored-only fields have no values to count, as in the embedded index
-        boolean countValues = field != null && declared != FieldType.TEXT && declared != FieldType.STORED;
+        boolean countValues = field != null && declared != FieldType.TEXT && declared != FieldType.STORED
+                && declared != FieldType.GEO_POINT;
         int top = Math.max(1, request.top());
         SearchResponse<Void> response = call(() -> client.search(s -> {
             s.index(indices.eventsPattern()).allowNoIndices(true).ignoreUnavailable(true).size(0).query(query)

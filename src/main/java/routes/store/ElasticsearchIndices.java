@@ -128,6 +128,7 @@ public final class ElasticsearchIndices {
             case LONG -> Map.of("type", "long", "ignore_malformed", true);
             case DATE -> Map.of("type", "date", "ignore_malformed", true);
             case STORED -> Map.of("type", "keyword", "index", false, "doc_values", false);
+            case GEO_POINT -> Map.of("type", "geo_point", "ignore_malformed", true);
         };
     }
 

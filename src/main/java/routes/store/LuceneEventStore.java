@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.InetAddressPoint;
+import org.apache.lucene.document.LatLonDocValuesField;
+import org.apache.lucene.document.LatLonPoint;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.SortedNumericDocValuesField;
@@ -192,6 +194,14 @@ public final class LuceneEventStore implements EventStore, Closeable {
                 long number = value instanceof Instant instant ? instant.toEpochMilli() : ((Number) value).longValue();
                 doc.add(new LongPoint(name, number));
                 doc.add(new SortedNumericDocValuesField(name, number));
+            }
+            case GEO_POINT -> {
+                String point = value.toString();
+                int comma = point.indexOf(',');
+                double lat = Double.parseDouble(point.substring(0, comma));
+                double lon = Double.parseDouble(point.substring(comma + 1));
+                doc.add(new LatLonPoint(name, lat, lon));
+                doc.add(new LatLonDocValuesField(name, lat, lon));
             }
             case KEYWORD -> {
                 String text = value.toString();

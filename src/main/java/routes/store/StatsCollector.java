@@ -74,7 +74,8 @@ final class StatsCollector implements Collector {
     public LeafCollector getLeafCollector(LeafReaderContext context) throws IOException {
         SortedNumericDocValues times = DocValues.getSortedNumeric(context.reader(), EcsSchema.TIMESTAMP);
         boolean numeric = spec.type() == FieldType.LONG || spec.type() == FieldType.DATE;
-        SortedSetDocValues terms = spec.field() != null && !numeric
+        // a point has no terms to count (its doc values are numbers of another kind)
+        SortedSetDocValues terms = spec.field() != null && !numeric && spec.type() != FieldType.GEO_POINT
                 ? DocValues.getSortedSet(context.reader(), spec.field()) : null;
         SortedNumericDocValues numbers = spec.field() != null && numeric
                 ? DocValues.getSortedNumeric(context.reader(), spec.field()) : null;

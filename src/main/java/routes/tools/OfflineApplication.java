@@ -17,8 +17,7 @@ import routes.detect.sigma.RuleProperties;
 import routes.detect.sigma.RuleRepository;
 import routes.detect.sigma.SigmaEngine;
 import routes.detect.sigma.SigmaRuleLoader;
-import routes.enrich.IntelProperties;
-import routes.enrich.ThreatIntel;
+import routes.enrich.EnrichConfiguration;
 import routes.normalize.NormalizeConfiguration;
 
 import java.nio.file.Path;
@@ -34,7 +33,7 @@ import java.util.List;
 @SpringBootConfiguration
 @Profile(OfflineApplication.PROFILE)
 @ConfigurationPropertiesScan("routes")
-@Import({NormalizeConfiguration.class, ToolsConfiguration.class})
+@Import({NormalizeConfiguration.class, EnrichConfiguration.class, ToolsConfiguration.class})
 public class OfflineApplication {
 
     /** Active only in the commands' context, so the appliance's component scan leaves this configuration out. */
@@ -69,11 +68,6 @@ public class OfflineApplication {
         dirs.addAll(more);
         return new RuleRepository(new SigmaEngine(), AnomalyDetector.ruleIds(),
                 new SigmaRuleLoader(settings.placeholdersOrNone()), dirs);
-    }
-
-    @Bean
-    ThreatIntel threatIntel(IntelProperties intel, SiemProperties siem) {
-        return ThreatIntel.fromSettings(intel, siem);
     }
 
     /** A Camel context holding the correlation-windows route template, and nothing else. */

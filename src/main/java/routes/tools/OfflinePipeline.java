@@ -7,6 +7,7 @@ import routes.correlate.CorrelationRun;
 import routes.detect.BayesianScorer;
 import routes.detect.anomaly.AnomalyDetector;
 import routes.detect.sigma.SigmaEngine;
+import routes.enrich.EventEnricher;
 import routes.model.Alert;
 import routes.model.Event;
 import routes.model.Finding;
@@ -18,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The appliance's pipeline for one offline run (replay, evaluate, a rule backtest): normalize, detect (Sigma rules and
+ * The appliance's pipeline for one offline run (replay, evaluate, a rule backtest): normalize, enrich, detect (Sigma rules and
  * the anomaly models), correlate on the live stage's own route template, and alert building and folding into an
  * alert store of the run's own, in the order the records come. Made by {@link OfflinePipelines} from the
  * appliance's beans and settings; its state (windows, models, alerts) is the run's alone. Not thread-safe: one run,
@@ -46,6 +47,7 @@ public final class OfflinePipeline implements AutoCloseable {
     }
 
     private final Normalizer normalizer;
+    private final EventEnricher enricher;
     private final SigmaEngine sigma;
     private final BayesianScorer scorer;
     private final AnomalyDetector anomalies;
@@ -55,10 +57,11 @@ public final class OfflinePipeline implements AutoCloseable {
     private final AlertStore store;
     private final AutoCloseable resources;
 
-    OfflinePipeline(Normalizer normalizer, SigmaEngine sigma, BayesianScorer scorer, AnomalyDetector anomalies,
+    OfflinePipeline(Normalizer normalizer, EventEnricher enricher, SigmaEngine sigma, BayesianScorer scorer, AnomalyDetector anomalies,
                     CorrelationRun correlation, AlertBuilder alerts, AlertRecorder recorder, AlertStore store,
                     AutoCloseable resources) {
         this.normalizer = normalizer;
+        this.enricher = enricher;
         this.sigma = sigma;
         this.scorer = scorer;
         this.anomalies = anomalies;
@@ -69,10 +72,10 @@ public final class OfflinePipeline implements AutoCloseable {
         this.resources = resources;
     }
 
-    /** A raw record from the beginning: normalized first. */
+    /** A raw record from the beginning: normalized and enriched first. */
     public Step raw(RawLog raw) {
         Event event = normalizer.normalizeRecord(raw);
-        return event == null ? Step.NONE : event(event);
+        return event == null ? Step.NONE : event(enricher.enrichEvent(event));
     }
 
     /** An event already normalized (a stored one, for a backtest): from the detect stage on. */

@@ -21,6 +21,7 @@ import routes.detect.sigma.RuleSet;
 import routes.detect.sigma.SigmaEngine;
 import routes.enrich.AbuseIpDb;
 import routes.enrich.AbuseIpDbProperties;
+import routes.enrich.EventEnricher;
 import routes.enrich.ThreatIntel;
 import routes.normalize.Normalizer;
 import routes.store.JdbcAlertStore;
@@ -29,7 +30,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 /**
- * Makes {@link OfflinePipeline}s from the appliance's beans and settings: the normalizer and the enrichment lists
+ * Makes {@link OfflinePipeline}s from the appliance's beans and settings: the normalizer and the enrichment (GeoIP, lists)
  * are shared with the appliance (they hold no state of a run); each run gets its own Sigma engine (the run's rules),
  * anomaly detector (trained inline, seeded), correlation engine and windows on the {@code correlation-windows}
  * route, and an alert store in an in-memory H2 database with the appliance's own schema.
@@ -43,6 +44,7 @@ public final class OfflinePipelines {
 
     private final CamelContext camel;
     private final Normalizer normalizer;
+    private final EventEnricher enricher;
     private final ThreatIntel intel;
     private final AbuseIpDb reputation;
     private final Settings settings;
@@ -52,10 +54,11 @@ public final class OfflinePipelines {
      * @param camel a started context holding the {@code correlation-windows} route template; AbuseIPDB is never
      *              asked from an offline run (a replay would spend the day's quota and wait on the network)
      */
-    public OfflinePipelines(CamelContext camel, Normalizer normalizer, ThreatIntel intel, Settings settings,
-                            Clock clock) {
+    public OfflinePipelines(CamelContext camel, Normalizer normalizer, EventEnricher enricher, ThreatIntel intel,
+                            Settings settings, Clock clock) {
         this.camel = camel;
         this.normalizer = normalizer;
+        this.enricher = enricher;
         this.intel = intel;
         this.reputation = new AbuseIpDb(AbuseIpDbProperties.off(), camel.createProducerTemplate(), clock);
         this.settings = settings;
@@ -100,7 +103,7 @@ public final class OfflinePipelines {
         AlertRecorder recorder = new AlertRecorder(store, new AlertFolding(settings.alerts().suppressionWindow(),
                 JdbcAlertStore.MAX_EVIDENCE), clock);
         CorrelationRun correlation = CorrelationRun.start(camel, engine, settings.correlation());
-        return new OfflinePipeline(normalizer, sigma, scorer, anomalies, correlation,
+        return new OfflinePipeline(normalizer, enricher, sigma, scorer, anomalies, correlation,
                 new AlertBuilder(scorer, sigma, engine, intel, reputation, settings.alerts().ruleMinLevel()), recorder, store, () -> {
                     try (closeDetector) {
                         sql.execute("SHUTDOWN");

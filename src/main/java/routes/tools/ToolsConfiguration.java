@@ -7,6 +7,7 @@ import routes.alert.AlertProperties;
 import routes.correlate.CorrelationProperties;
 import routes.detect.ScoringProperties;
 import routes.detect.anomaly.AnomalyProperties;
+import routes.enrich.EventEnricher;
 import routes.enrich.ThreatIntel;
 import routes.normalize.Normalizer;
 
@@ -17,10 +18,11 @@ import java.time.Clock;
 public class ToolsConfiguration {
 
     @Bean
-    OfflinePipelines offlinePipelines(CamelContext camel, Normalizer normalizer, ThreatIntel intel,
+    OfflinePipelines offlinePipelines(CamelContext camel, Normalizer normalizer, EventEnricher enricher,
+                                      ThreatIntel intel,
                                       CorrelationProperties correlation, AnomalyProperties anomaly,
                                       ScoringProperties scoring, AlertProperties alerts) {
-        return new OfflinePipelines(camel, normalizer, intel,
+        return new OfflinePipelines(camel, normalizer, enricher, intel,
                 new OfflinePipelines.Settings(correlation, anomaly, scoring, alerts), Clock.systemUTC());
     }
 }

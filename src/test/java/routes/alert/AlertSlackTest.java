@@ -21,6 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Critical alerts reach Slack: a loopback HTTP server stands in for Slack's incoming webhook, answering as Slack
  * does ({@code 200 ok}), and records the Block Kit messages it receives.
  */
+// closed after the class: its listeners and schedules stop instead of running beside later tests
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class AlertSlackTest {
 

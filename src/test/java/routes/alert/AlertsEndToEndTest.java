@@ -1,5 +1,6 @@
 package routes.alert;
 
+import routes.SharedAppliance;
 import routes.Appliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -24,28 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Alerts in the running appliance: a brute force becomes one correlated alert in the SQL alert store (an H2 file
  * in the data directory, schema by Flyway), a repeat updates it, and analysts read and triage it over the API.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AlertsEndToEndTest {
+class AlertsEndToEndTest extends SharedAppliance {
 
-    static final Path DATA;
-
-    static {
-        try {
-            DATA = Files.createTempDirectory("caravan-alerts");
-            Files.createDirectories(DATA.resolve("intel"));
-            Files.writeString(DATA.resolve("intel").resolve("blocklist.txt"), "# test list\n203.0.113.0/24\n");
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        Appliance.isolate(registry, DATA, Appliance.freePort(), "k");
-    }
-
-    @LocalServerPort
-    int httpPort;
 
     private static String failures(String source, int from, int count) {
         List<String> lines = new ArrayList<>();
@@ -56,17 +37,9 @@ class AlertsEndToEndTest {
         return String.join("\n", lines);
     }
 
-    private JsonNode alertsUntil(Appliance appliance, String query, long total) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        JsonNode answer;
-        do {
-            answer = Appliance.json(appliance.get("/api/v1/alerts?" + query).body());
-            if (answer.get("total").asLong() >= total) {
-                return answer;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        return answer;
+    private JsonNode alertsUntil(Appliance appliance, String query, long total) {
+        return Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts?" + query).body()),
+                answer -> answer.get("total").asLong() >= total);
     }
 
     private HttpResponse<String> patch(String path, String body) throws Exception {
@@ -87,7 +60,7 @@ class AlertsEndToEndTest {
         assertThat(appliance.post("/api/ingest_log", "text/plain", "k", failures("203.0.113.77", 0, 12))
                 .statusCode()).isEqualTo(202);
         JsonNode page = alertsUntil(appliance, "source=203.0.113.77", 1);
-        Thread.sleep(500); // every correlation the lines complete has had its say
+        Appliance.awaitDrained(camel); // every correlation the lines complete has had its say
         page = alertsUntil(appliance, "source=203.0.113.77", 1);
         long rules = page.get("total").asLong();
         List<String> ruleIds = new ArrayList<>();
@@ -129,12 +102,9 @@ class AlertsEndToEndTest {
 
         // the same attack going on: the open alert is updated, not repeated
         appliance.post("/api/ingest_log", "text/plain", "k", failures("203.0.113.77", 30, 12));
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        JsonNode again = Appliance.json(appliance.get("/api/v1/alerts/" + id).body());
-        while (again.get("count").asLong() <= alert.get("count").asLong() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            again = Appliance.json(appliance.get("/api/v1/alerts/" + id).body());
-        }
+        long before = alert.get("count").asLong();
+        JsonNode again = Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts/" + id).body()),
+                answer -> answer.get("count").asLong() > before);
         assertThat(again.get("count").asLong()).isGreaterThan(alert.get("count").asLong());
         assertThat(alertsUntil(appliance, "source=203.0.113.77", 1).get("total").asLong())
                 .as("repeats update the open alerts").isEqualTo(rules);

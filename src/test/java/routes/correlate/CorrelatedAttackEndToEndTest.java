@@ -240,13 +240,7 @@ class CorrelatedAttackEndToEndTest {
         JsonNode get() throws Exception;
     }
 
-    private static JsonNode until(Fetch fetch, Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode answer = fetch.get();
-        while (!condition.test(answer) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            answer = fetch.get();
-        }
-        return answer;
+    private static JsonNode until(Fetch fetch, Predicate<JsonNode> condition) {
+        return Appliance.until(fetch::get, condition);
     }
 }

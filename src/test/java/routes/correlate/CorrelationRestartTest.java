@@ -42,10 +42,7 @@ class CorrelationRestartTest {
         try (ConfigurableApplicationContext first = start(data, syslogPort)) {
             appliance(first).post("/api/ingest_log", "text/plain", "k", String.join("\n", failures.subList(0, 3)));
             JdbcTemplate sql = first.getBean(JdbcTemplate.class);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (count(sql, "correlation_windows") == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            Appliance.until(() -> count(sql, "correlation_windows"), n -> n > 0);
             assertThat(count(sql, "correlation_windows")).as("open windows are in the SQL store").isPositive();
             assertThat(Appliance.json(appliance(first).get("/api/v1/alerts").body()).get("total").asLong())
                     .as("three failures are not a brute force yet").isZero();
@@ -53,12 +50,8 @@ class CorrelationRestartTest {
         try (ConfigurableApplicationContext second = start(data, syslogPort)) {
             Appliance appliance = appliance(second);
             appliance.post("/api/ingest_log", "text/plain", "k", String.join("\n", failures.subList(3, 5)));
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            JsonNode alerts = Appliance.json(appliance.get("/api/v1/alerts?source=198.51.100.77").body());
-            while (alerts.get("total").asLong() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-                alerts = Appliance.json(appliance.get("/api/v1/alerts?source=198.51.100.77").body());
-            }
+            JsonNode alerts = Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts?source=198.51.100.77")
+                    .body()), a -> a.get("total").asLong() > 0);
             assertThat(alerts.get("total").asLong()).as("the window opened before the restart completed").isEqualTo(1);
             assertThat(alerts.at("/alerts/0/title").asText()).isEqualTo("Brute Force Against Linux Logins From One Source");
             assertThat(alerts.at("/alerts/0/count").asLong()).isEqualTo(5);

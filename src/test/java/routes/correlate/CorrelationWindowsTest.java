@@ -22,6 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The correlate stage's Aggregator state in the running appliance: a group idle for its correlation's timespan is
  * flushed by the completion timeout, and past siem.correlation.max-groups the least recently updated group goes.
  */
+// closed after the class: its listeners and schedules stop instead of running beside later tests
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "siem.correlation.max-groups=5", "siem.correlation.idle-check-interval=200ms"})
 class CorrelationWindowsTest {
@@ -58,12 +60,8 @@ class CorrelationWindowsTest {
         return meters.get("caravan.correlation.evictions").functionCounter().count();
     }
 
-    private static void awaitValue(DoubleSupplier value, java.util.function.DoublePredicate condition)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.test(value.getAsDouble()) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+    private static void awaitValue(DoubleSupplier value, java.util.function.DoublePredicate condition) {
+        Appliance.until(value::getAsDouble, condition::test);
     }
 
     @Test

@@ -30,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The appliance as a user meets it: real syslog clients ({@code logger}) over UDP and TCP, HTTP posts, files
  * dropped into the inbox and files followed through rotation, all found again through {@code /api/v1/logs}.
  */
+// closed after the class: its listeners and schedules stop instead of running beside later tests
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class IngestEndToEndTest {
 
@@ -63,6 +65,8 @@ class IngestEndToEndTest {
     org.apache.camel.CamelContext camel;
     @Autowired
     routes.ops.Retention retention;
+    @Autowired
+    routes.store.EventStore events;
     Appliance appliance;
     String marker;
 
@@ -137,6 +141,22 @@ class IngestEndToEndTest {
     }
 
     @Test
+    void eventsFromPublicAddressesAreLocatedAndSearchableByCountry() throws Exception {
+        assertThat(appliance.post("/api/ingest_log", "text/plain", KEY, "Nov 23 10:00:00 bastion sshd[1]: Failed "
+                + "password for " + marker + " from 223.5.5.5 port 4100 ssh2\nNov 23 10:00:01 bastion sshd[1]: Failed "
+                + "password for " + marker + " from 10.9.9.9 port 4101 ssh2").statusCode()).isEqualTo(202);
+        JsonNode located = appliance.eventsUntilTotal("user.name:" + marker + " AND source.geo.country_iso_code:CN", 1);
+        assertThat(located.get("total").asLong()).isEqualTo(1);
+        JsonNode geo = located.at("/events/0/source/geo");
+        assertThat(geo.get("country_name").asText()).isEqualTo("China");
+        assertThat(geo.get("location").asText()).contains(",");
+        assertThat(appliance.eventsUntilTotal("user.name:" + marker, 2).at("/events").toString())
+                .as("a private address gets no geo").contains("10.9.9.9");
+        assertThat(Appliance.json(appliance.get("/api/v1/logs?q=user.name:" + marker
+                + "%20AND%20source.geo.country_iso_code:*").body()).get("total").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void httpIngestRefusesWithoutKeyOverSizeAndForUnknownTypesAndNeverEchoesHeaders() throws Exception {
         HttpResponse<String> noKey = appliance.post("/api/ingest_log", "application/json", null, "{\"message\":\"x\"}");
         assertThat(noKey.statusCode()).isEqualTo(401);
@@ -183,7 +203,9 @@ class IngestEndToEndTest {
         assertThat(answer.get("total").asLong()).isEqualTo(2500);
         awaitFile(inbox.resolve(".done").resolve(marker + ".log.gz"));
         assertThat(inbox.resolve(marker + ".log.gz")).doesNotExist();
-        Thread.sleep(1500);
+        // nothing more on its way: the pipeline has carried everything on and the index shows all it holds
+        Appliance.awaitDrained(camel);
+        events.refresh();
         assertThat(appliance.eventsUntilTotal("user.name:" + marker, 2500).get("total").asLong()).isEqualTo(2500);
     }
 
@@ -219,7 +241,11 @@ class IngestEndToEndTest {
         append(TAILED, "Nov 23 10:00:05 h sshd[1]: Invalid user " + marker + " from 192.0.2.6 port 6\n");
         JsonNode answer = appliance.eventsUntilTotal("user.name:" + marker, 6);
         assertThat(answer.get("total").asLong()).isEqualTo(6);
-        Thread.sleep(500);
+        // two more polls of the followed files, carried through, and the index refreshed: no line read twice
+        assertThat(new org.apache.camel.builder.NotifyBuilder(camel).fromRoute("ingest-tail").whenCompleted(2)
+                .create().matches(15, TimeUnit.SECONDS)).isTrue();
+        Appliance.awaitDrained(camel);
+        events.refresh();
         assertThat(appliance.eventsUntilTotal("user.name:" + marker, 6).get("total").asLong()).isEqualTo(6);
     }
 
@@ -289,11 +315,8 @@ class IngestEndToEndTest {
         Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 
-    private static void awaitFile(Path file) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!Files.exists(file) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertThat(file).exists();
+    private static void awaitFile(Path file) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(file));
     }
 }

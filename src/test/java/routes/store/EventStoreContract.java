@@ -68,6 +68,27 @@ abstract class EventStoreContract {
     }
 
     @Test
+    void geoFieldsAreSearchableByCountryAndTheLocationComesBackAsStored() {
+        Event.Builder located = event(0, "223.5.5.5", 200, "erin", "GET /cn").toBuilder();
+        located.put("source.geo.country_iso_code", "CN");
+        located.put("source.geo.country_name", "China");
+        located.put("source.geo.city_name", "Hangzhou");
+        located.put("source.geo.location", "30.2742,120.155");
+        store.index(List.of(located.build(), event(1, "10.1.2.3", 200, "frank", "GET /local")));
+        store.refresh();
+        assertThat(ips("source.geo.country_iso_code:CN")).containsExactly("223.5.5.5");
+        assertThat(ips("source.geo.city_name:Hangzhou AND user.name:erin")).containsExactly("223.5.5.5");
+        Event stored = store.search(new EventStore.SearchRequest("source.geo.country_iso_code:CN", null, null, 1, null))
+                .events().getFirst();
+        assertThat(stored.get("source.geo.location")).isEqualTo("30.2742,120.1550");
+        EventStore.Stats byCountry = store.stats(new EventStore.StatsRequest(null, null, null, null,
+                "source.geo.country_iso_code", 5));
+        assertThat(byCountry.top()).extracting(EventStore.FieldValue::value).containsExactly("CN");
+        assertThat(store.stats(new EventStore.StatsRequest(null, null, null, null, "source.geo.location", 5)).total())
+                .as("a point is no term to count, but stats on it still answer").isEqualTo(2);
+    }
+
+    @Test
     void resultsComeNewestFirstWithTheEventAsStored() {
         indexSample();
         EventStore.SearchResult result = store.search(new EventStore.SearchRequest(null, null, null, 50, null));

@@ -49,10 +49,8 @@ class LuceneEventStoreTest extends EventStoreContract {
     @Test
     void aNewEventIsSearchableWithoutAnExplicitRefresh() throws Exception {
         store.index(List.of(event(0, "10.9.9.9", 200, "nrt", "near real time")));
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (lucene().count() == 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                .until(() -> lucene().count() > 0);
         assertThat(ips("user.name:nrt")).containsExactly("10.9.9.9");
     }
 

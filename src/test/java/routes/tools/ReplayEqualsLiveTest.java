@@ -35,6 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a brute force then a login and a port scan, a password spray, an SQL injection with server errors, and ordinary
  * traffic, interleaved).
  */
+// closed after the class: its listeners and schedules stop instead of running beside later tests
+@org.springframework.test.annotation.DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class ReplayEqualsLiveTest {
 

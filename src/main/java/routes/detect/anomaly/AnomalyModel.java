@@ -44,7 +44,8 @@ public record AnomalyModel(AnomalyFamily family, IsolationForest forest, Instant
     /**
      * smile grows the trees on a parallel stream, each drawing from its thread's random generator, so its forests
      * differ from run to run. Growing them on one worker thread seeded first makes a training repeatable: the
-     * same sample and seed give the same forest.
+     * same sample and seed give the same forest. (Growing parts of the forest on several such pools at once is
+     * not repeatable: smile's generators are not independent across threads, so training uses one core.)
      */
     private static IsolationForest fit(double[][] sample, IsolationForest.Options options, long seed) {
         ForkJoinPool one = new ForkJoinPool(1);

@@ -12,23 +12,21 @@ import java.util.Set;
  */
 record EventSource(String key, Set<String> products, Set<String> categories, Set<String> services) {
 
-    private static final java.util.Map<String, EventSource> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Bounded: datasets and programs come from the logs, so their number is the senders' to choose. */
+    private static final com.github.benmanes.caffeine.cache.Cache<String, EventSource> CACHE =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(1000).build();
 
-    /** The sources of an event; the few distinct answers are cached (at most one per dataset and web server). */
+    /** The sources of an event; the few distinct answers are cached (one per dataset, and web server). */
     static EventSource of(Event event) {
         Object dataset = event.get("event.dataset");
         String d = dataset == null ? "" : dataset.toString();
         if (!d.startsWith("web.")) {
-            EventSource known = CACHE.get(d);
-            return known != null ? known : CACHE.computeIfAbsent(d, key -> compute(key, null));
+            return CACHE.get(d, key -> compute(key, null));
         }
         Object module = event.get("event.module");
         Object program = module != null ? module : event.get("process.name");
         String server = program == null ? null : program.toString();
-        String key = d + "|" + server;
-        EventSource known = CACHE.size() < 1000 ? CACHE.get(key) : null;
-        return known != null ? known : CACHE.size() < 1000 ? CACHE.computeIfAbsent(key, k -> compute(d, server))
-                : compute(d, server);
+        return CACHE.get(d + "|" + server, k -> compute(d, server));
     }
 
     private static EventSource compute(String d, String webServer) {

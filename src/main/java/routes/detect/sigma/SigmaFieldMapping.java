@@ -1,12 +1,15 @@
 package routes.detect.sigma;
 
+import routes.normalize.FieldAliases;
+
 import java.util.Map;
 
 import static java.util.Map.entry;
 
 /**
- * The one table from Sigma taxonomy field names to ECS: process creation, web server (W3C) and proxy, firewall,
- * DNS and Zeek names. A name not listed is used as written, so rules written with ECS names work as they are.
+ * The table from Sigma taxonomy field names to ECS: process creation, web server (W3C) and proxy, DNS and Zeek
+ * names; vendor names (firewalls and the like) come from the parsers' table, so a rule and a parser never
+ * disagree. A name listed in neither is used as written, so rules written with ECS names work as they are.
  * {@code cs-uri-query} maps to the whole requested URI: SigmaHQ's web server rules use it for attack strings that
  * in Apache and nginx logs sit in the path as often as in the query.
  */
@@ -35,10 +38,6 @@ public final class SigmaFieldMapping {
             entry("cs-username", "user.name"), entry("cs-bytes", "http.request.bytes"),
             entry("sc-bytes", "http.response.body.bytes"), entry("cs-cookie", "http.request.cookie"),
             entry("r-dns", "destination.domain"),
-            // firewalls
-            entry("src_ip", "source.ip"), entry("dst_ip", "destination.ip"), entry("src_port", "source.port"),
-            entry("dst_port", "destination.port"), entry("action", "event.action"),
-            entry("username", "user.name"),
             // DNS
             entry("query", "dns.question.name"), entry("answer", "dns.answers.data"),
             entry("record_type", "dns.question.type"),
@@ -49,8 +48,17 @@ public final class SigmaFieldMapping {
     private SigmaFieldMapping() {
     }
 
-    /** The ECS field a Sigma field name refers to. */
+    /**
+     * The ECS field a Sigma field name refers to: the Sigma taxonomy's names from this table, vendor names
+     * ({@code src_ip}, {@code dst_port}, {@code username}, ...) from the parsers' own table ({@link FieldAliases}),
+     * anything else as written.
+     */
     public static String ecs(String sigmaField) {
-        return FIELDS.getOrDefault(sigmaField, sigmaField);
+        String mapped = FIELDS.get(sigmaField);
+        if (mapped != null) {
+            return mapped;
+        }
+        String vendor = sigmaField.contains(".") ? null : FieldAliases.ecsName(sigmaField);
+        return vendor != null ? vendor : sigmaField;
     }
 }

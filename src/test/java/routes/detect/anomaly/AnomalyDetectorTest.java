@@ -161,10 +161,8 @@ class AnomalyDetectorTest {
     void enoughNewDataTrainsAFamilyWithoutWaitingForTheSchedule() throws Exception {
         AnomalyDetector detector = new AnomalyDetector(properties(300), null, Clock.systemUTC());
         detector.scoreAll(NORMAL.subList(0, 2000));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!web(detector).trained() && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                .until(() -> web(detector).trained());
         assertThat(web(detector).trained()).isTrue();
         assertThat(web(detector).scoreDistribution()).containsKeys("p0", "p50", "p99", "p100");
         detector.close();

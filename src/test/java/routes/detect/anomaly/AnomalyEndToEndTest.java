@@ -1,5 +1,6 @@
 package routes.detect.anomaly;
 
+import routes.SharedAppliance;
 import routes.Appliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -22,28 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * an unusual request as a signal whose score breakdown explains it, saves the model, and shows it all through
  * {@code /api/v1/models} and the metrics.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class AnomalyEndToEndTest {
+class AnomalyEndToEndTest extends SharedAppliance {
 
-    static final Path DATA;
-
-    static {
-        try {
-            DATA = Files.createTempDirectory("caravan-anomaly");
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        Appliance.isolate(registry, DATA, Appliance.freePort(), "k");
-        registry.add("siem.anomaly.min-samples", () -> "500");
-        registry.add("siem.anomaly.retrain-cron", () -> "*/2 * * * * ?");
-    }
-
-    @LocalServerPort
-    int httpPort;
 
     private JsonNode webModel(Appliance appliance) throws Exception {
         for (JsonNode model : Appliance.json(appliance.get("/api/v1/models").body()).get("models")) {
@@ -76,20 +57,13 @@ class AnomalyEndToEndTest {
             String body = String.join("\n", normalWeb.subList(from, Math.min(normalWeb.size(), from + 1000)));
             assertThat(appliance.post("/api/ingest_log", "text/plain", "k", body).statusCode()).isEqualTo(202);
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode model = webModel(appliance);
-        while (!model.get("trained").asBoolean() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            model = webModel(appliance);
-        }
+        JsonNode model = Appliance.until(() -> webModel(appliance), m -> m.get("trained").asBoolean());
         assertThat(model.get("trained").asBoolean()).as(model.toString()).isTrue();
         assertThat(model.get("sample_size").asInt()).isGreaterThanOrEqualTo(500);
         assertThat(model.get("threshold").asDouble()).isPositive();
         assertThat(model.get("score_distribution").has("p99")).isTrue();
         Path saved = DATA.resolve("models").resolve("web.model");
-        while (!Files.isRegularFile(saved) && System.nanoTime() < deadline) {
-            Thread.sleep(50); // saved right after it is swapped in
-        }
+        Appliance.until(() -> Files.isRegularFile(saved), Boolean::booleanValue); // saved right after the swap
         assertThat(saved).isRegularFile();
         JsonNode trained = Appliance.json(appliance.get("/actuator/metrics/caravan.anomaly.trained?tag=family:web")
                 .body());
@@ -111,12 +85,7 @@ class AnomalyEndToEndTest {
 
         // the Quartz job (maintenance.yaml) retrains every family with enough data on its schedule
         String first = model.get("trained_at").asText();
-        JsonNode later = webModel(appliance);
-        deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (later.get("trained_at").asText().equals(first) && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            later = webModel(appliance);
-        }
+        JsonNode later = Appliance.until(() -> webModel(appliance), m -> !m.get("trained_at").asText().equals(first));
         assertThat(later.get("trained_at").asText()).isNotEqualTo(first);
     }
 }

@@ -1,5 +1,6 @@
 package routes.detect.sigma;
 
+import routes.SharedAppliance;
 import routes.Appliance;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
@@ -19,29 +20,8 @@ import java.util.function.Predicate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Sigma rules on live traffic: dropped into the rules directory, reloaded, firing, and searchable as signals. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class DetectionEndToEndTest {
+class DetectionEndToEndTest extends SharedAppliance {
 
-    static final int SYSLOG_PORT = Appliance.freePort();
-    static final Path DATA;
-
-    static {
-        try {
-            DATA = Files.createTempDirectory("caravan-detect");
-            Files.createDirectories(DATA.resolve("rules"));
-        } catch (Exception e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    @DynamicPropertySource
-    static void properties(DynamicPropertyRegistry registry) {
-        Appliance.isolate(registry, DATA, SYSLOG_PORT, "k");
-        registry.add("siem.rules.reload-interval", () -> "200ms");
-    }
-
-    @LocalServerPort
-    int httpPort;
 
     private static String rule(String id, String user, String modifier) {
         return """
@@ -67,17 +47,8 @@ class DetectionEndToEndTest {
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
-    private JsonNode rulesUntil(Appliance appliance, Predicate<JsonNode> condition) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        JsonNode rules;
-        do {
-            rules = Appliance.json(appliance.get("/api/v1/rules").body());
-            if (condition.test(rules)) {
-                return rules;
-            }
-            Thread.sleep(100);
-        } while (System.nanoTime() < deadline);
-        return rules;
+    private JsonNode rulesUntil(Appliance appliance, Predicate<JsonNode> condition) {
+        return Appliance.until(() -> Appliance.json(appliance.get("/api/v1/rules").body()), condition);
     }
 
     private static boolean hasRule(JsonNode rules, String id) {
@@ -98,12 +69,12 @@ class DetectionEndToEndTest {
         Files.writeString(file, rule(id, user, ""));
         assertThat(hasRule(rulesUntil(appliance, r -> hasRule(r, id)), id)).as("rule reloaded").isTrue();
 
-        logger("Failed password for " + user + " from 203.0.113.77 port 4242 ssh2");
+        logger("Failed password for " + user + " from 203.0.113.177 port 4242 ssh2");
         JsonNode signal = appliance.searchUntilTotal("event.kind:signal AND rule.id:\"" + id + "\"", 1);
         assertThat(signal.get("total").asLong()).isEqualTo(1);
         JsonNode first = signal.get("events").get(0);
         assertThat(first.at("/rule/name").asText()).isEqualTo("Login attempt for a watched account");
-        assertThat(first.at("/source/ip").asText()).isEqualTo("203.0.113.77");
+        assertThat(first.at("/source/ip").asText()).isEqualTo("203.0.113.177");
         assertThat(first.at("/user/name").asText()).isEqualTo(user);
         assertThat(first.at("/event/severity").asLong()).isEqualTo(73);
         assertThat(first.get("tags").toString()).contains("attack.t1110");
@@ -115,7 +86,7 @@ class DetectionEndToEndTest {
         assertThat(rules.get("rejected").get(0).get("reason").asText())
                 .contains("unsupported modifier 'sometimes'").contains("previous version keeps running");
         assertThat(hasRule(rules, id)).isTrue();
-        logger("Failed password for " + user + " from 203.0.113.78 port 4243 ssh2");
+        logger("Failed password for " + user + " from 203.0.113.178 port 4243 ssh2");
         assertThat(appliance.searchUntilTotal("event.kind:signal AND rule.id:\"" + id + "\"", 2).get("total")
                 .asLong()).isEqualTo(2);
 
@@ -144,7 +115,7 @@ class DetectionEndToEndTest {
     void aSearchAnswersLogEventsUnlessAskedForSignalsAndStatsCountLogEvents() throws Exception {
         Appliance appliance = new Appliance(httpPort);
         String user = "kind" + UUID.randomUUID().toString().substring(0, 8);
-        logger("Failed password for " + user + " from 203.0.113.79 port 4244 ssh2");
+        logger("Failed password for " + user + " from 203.0.113.179 port 4244 ssh2");
         String query = "user.name:" + user;
         assertThat(appliance.signalsUntilTotal(query, 1).get("total").asLong()).as("the rule fired").isEqualTo(1);
         JsonNode logs = Appliance.json(appliance.get("/api/v1/logs?q=" + query).body());

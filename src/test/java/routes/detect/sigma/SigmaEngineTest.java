@@ -57,6 +57,27 @@ class SigmaEngineTest {
     }
 
     @Test
+    void aVendorFieldNameMeansInARuleWhatItMeansInALog() {
+        // one alias table: the key=value parser reads src_ip and dst_port into ECS, and a rule naming them looks there
+        Event firewall = line("Nov 23 10:00:00 fw1 filterlog: action=block src_ip=198.51.100.23 dst_ip=10.0.0.5 "
+                + "dst_port=3389 proto=tcp");
+        assertThat(firewall.getString("source.ip")).isEqualTo("198.51.100.23");
+        assertThat(firewall.get("destination.port")).isEqualTo(3389L);
+        SigmaRule r = rule("category: firewall", """
+                sel:
+                  src_ip: 198.51.100.23
+                  dst_port: 3389
+                  action: block
+                condition: sel""");
+        assertThat(SigmaFieldMapping.ecs("src_ip")).isEqualTo("source.ip");
+        assertThat(SigmaFieldMapping.ecs("dst_port")).isEqualTo("destination.port");
+        assertThat(SigmaFieldMapping.ecs("c-ip")).as("the Sigma taxonomy's own names").isEqualTo("source.ip");
+        assertThat(SigmaFieldMapping.ecs("source.ip")).isEqualTo("source.ip");
+        assertThat(matches(r, fields(Map.of("event.dataset", "firewall.iptables", "source.ip", "198.51.100.23",
+                "destination.port", 3389L, "event.action", "block")))).isTrue();
+    }
+
+    @Test
     void mapsAreAndListsAreOrAndMatchingIgnoresCase() {
         SigmaRule r = rule("""
                 sel:
