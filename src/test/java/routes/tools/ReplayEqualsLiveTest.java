@@ -83,7 +83,7 @@ class ReplayEqualsLiveTest {
 
     @Test
     void aMixedAttackFileGivesTheSameAlertsReplayedAsOverSyslog() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("src/test/resources/replay/mixed-attacks.log"));
+        List<String> lines = Files.readAllLines(Path.of("src/test/resources/replay/mixed-attacks.txt"));
         Map<String, String> replayed = replay(lines, "2026-11-24");
         Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
         Appliance.awaitDrained(camel);
