@@ -182,16 +182,13 @@ class AnomalyDetectorTest {
     }
 
     /** Waits for a web model trained after {@code after} (any model when null); its training time. */
-    private static Instant awaitTrained(AnomalyDetector detector, Instant after) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            Instant trainedAt = web(detector).trainedAt();
-            if (trainedAt != null && (after == null || trainedAt.isAfter(after))) {
-                return trainedAt;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no new web model within 20 s");
+    private static Instant awaitTrained(AnomalyDetector detector, Instant after) {
+        org.awaitility.Awaitility.await("a new web model").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    Instant trainedAt = web(detector).trainedAt();
+                    return trainedAt != null && (after == null || trainedAt.isAfter(after));
+                });
+        return web(detector).trainedAt();
     }
 
     @Test
