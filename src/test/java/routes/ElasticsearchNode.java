@@ -1,5 +1,8 @@
 package routes;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 
 /**
@@ -24,6 +28,7 @@ import java.util.stream.Stream;
 public final class ElasticsearchNode {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    private static CompletableFuture<String> node;
     private static String url;
     private static Process process;
     private static Path work;
@@ -31,15 +36,23 @@ public final class ElasticsearchNode {
     private ElasticsearchNode() {
     }
 
-    /** The node's HTTP address (http://127.0.0.1:port), starting it on first use. */
-    public static synchronized String url() {
-        if (url == null) {
-            start();
+    /**
+     * Starts the node on a thread of its own unless it is already starting, and returns at once: {@link TestServices}
+     * calls it when the test run begins, so the node boots while the tests before the first that needs it run.
+     */
+    public static synchronized void startInBackground() {
+        if (node == null) {
+            node = TestServices.startOnItsOwnThread("elasticsearch-start", ElasticsearchNode::start);
         }
-        return url;
     }
 
-    private static void start() {
+    /** The node's HTTP address (http://127.0.0.1:port), once it is healthy; starts it on first use. */
+    public static String url() {
+        startInBackground();
+        return TestServices.await(node);
+    }
+
+    private static String start() {
         Path home = Path.of(System.getProperty("caravan.test.elasticsearch.home", "target/elasticsearch/missing"));
         if (!Files.isRegularFile(home.resolve("bin/elasticsearch"))) {
             throw new IllegalStateException("no Elasticsearch distribution at " + home
@@ -80,6 +93,7 @@ public final class ElasticsearchNode {
             Runtime.getRuntime().addShutdownHook(new Thread(ElasticsearchNode::stop, "elasticsearch-stop"));
             url = "http://127.0.0.1:" + httpPort;
             awaitHealthy();
+            return url;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -88,26 +102,24 @@ public final class ElasticsearchNode {
         }
     }
 
-    private static void awaitHealthy() throws InterruptedException {
+    /** Asks for the cluster's health until it is yellow (the node answers within 2 s once it listens). */
+    private static void awaitHealthy() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Elasticsearch exited with " + process.exitValue() + ":\n" + console());
-            }
-            try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(url
-                                + "/_cluster/health?wait_for_status=yellow&timeout=2s")).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-                if (health.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(500);
+        HttpRequest health = HttpRequest.newBuilder(URI.create(url + "/_cluster/health?wait_for_status=yellow&timeout=2s"))
+                .timeout(Duration.ofSeconds(5)).build();
+        try {
+            Awaitility.await("Elasticsearch healthy").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(IOException.class)
+                    .until(() -> {
+                        if (!process.isAlive()) {
+                            throw new IllegalStateException("Elasticsearch exited with " + process.exitValue() + ":\n"
+                                    + console());
+                        }
+                        return http.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("Elasticsearch not healthy after " + START_TIMEOUT + ":\n" + console(), e);
         }
-        throw new IllegalStateException("Elasticsearch not healthy after " + START_TIMEOUT + ":\n" + console());
     }
 
     private static String console() {

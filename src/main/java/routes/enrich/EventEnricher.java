@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * The enrich stage on every event ({@code bean:eventEnricher} in {@code enrich.yaml}): GeoIP for public source and
  * destination addresses ({@code source.geo.*}, {@code destination.geo.*}: country code and name, region, city,
- * {@code location} as a point), and threat-intel list hits on the event's addresses and domains
+ * {@code location} as a point; {@code source.as.number} and {@code source.as.organization.name}: the autonomous system
+ * announcing the address), and threat-intel list hits on the event's addresses and domains
  * ({@code labels.intel}: the lists; {@code labels.intel_matched}: {@code field=indicator}), so rules and search see
  * them. Geo fields an event already carries (a JSON record's own) are kept.
  */
@@ -51,6 +52,8 @@ public final class EventEnricher {
                 builder.put(side + ".geo.region_name", location.regionName());
                 builder.put(side + ".geo.city_name", location.cityName());
                 builder.put(side + ".geo.location", location.point());
+                builder.put(side + ".as.number", location.asNumber());
+                builder.put(side + ".as.organization.name", location.asOrganization());
             }
         }
         if (intel.size() > 0) {

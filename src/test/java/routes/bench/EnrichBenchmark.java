@@ -60,7 +60,7 @@ public class EnrichBenchmark {
         Files.writeString(lists.resolve("domains.txt"), domains);
         ThreatIntel intel = new ThreatIntel(lists);
         intel.reloadIfChanged();
-        geo = GeoIp.fromSettings(new GeoIpProperties(true, null, 100_000), new SiemProperties(lists, ""));
+        geo = GeoIp.fromSettings(new GeoIpProperties(true, null, null, 100_000), new SiemProperties(lists, ""));
         enricher = new EventEnricher(geo, intel);
         Random random = new Random(1);
         batch = new ArrayList<>();

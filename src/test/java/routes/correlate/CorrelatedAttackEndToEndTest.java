@@ -2,16 +2,19 @@ package routes.correlate;
 
 import routes.Appliance;
 import routes.ElasticsearchNode;
+import routes.KafkaBroker;
 import routes.SlackWebhook;
+import routes.UsesElasticsearch;
+import routes.UsesKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.junit.jupiter.api.AfterAll;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Value;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -45,10 +48,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The same input replayed from a file gives the same alert, folded into the open one.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "siem.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "siem.kafka.logs-topic=attack-test.logs"})
-@EmbeddedKafka(kraft = true, partitions = 1, topics = {"attack-test.logs", "caravan.alerts.critical",
-        "caravan.alerts.warning"})
+        "siem.kafka.logs-topic=attack-test.logs", "siem.kafka.alert-topic-prefix=attack-test.alerts."})
+@UsesKafka
+@UsesElasticsearch
 @DirtiesContext
 class CorrelatedAttackEndToEndTest {
 
@@ -56,19 +58,16 @@ class CorrelatedAttackEndToEndTest {
     private static final int SYSLOG_PORT = Appliance.freePort();
     private static final String INDEX_PREFIX = "e2e" + ProcessHandle.current().pid();
     private static Path data;
+    @RegisterExtension
     static final SlackWebhook SLACK = new SlackWebhook();
-
-    @AfterAll
-    static void stopSlack() {
-        SLACK.close();
-    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         data = Files.createTempDirectory("caravan-attack");
         Appliance.isolate(registry, data, SYSLOG_PORT, "k");
-        registry.add("siem.slack.webhook-url",
-                SLACK::url);
+        KafkaBroker.topics(1, "attack-test.logs", "attack-test.alerts.critical", "attack-test.alerts.warning");
+        registry.add("siem.kafka.bootstrap-servers", KafkaBroker::brokers);
+        SLACK.configure(registry);
         registry.add("siem.elasticsearch.uris", ElasticsearchNode::url);
         registry.add("siem.elasticsearch.events-prefix", () -> INDEX_PREFIX + "-events");
         registry.add("siem.elasticsearch.alerts-index", () -> INDEX_PREFIX + "-alerts");
@@ -77,8 +76,10 @@ class CorrelatedAttackEndToEndTest {
     @LocalServerPort
     int httpPort;
 
-    @Value("${spring.embedded.kafka.brokers}")
-    String brokers;
+    @Autowired
+    CamelContext camel;
+
+    final String brokers = KafkaBroker.brokers();
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -139,7 +140,7 @@ class CorrelatedAttackEndToEndTest {
         assertThat(all.get("total").asLong()).as("one alert for the whole attack").isEqualTo(1);
 
         // Kafka: every record on the critical topic is that alert, keyed by its group
-        List<ConsumerRecord<String, String>> records = consume("caravan.alerts.critical", 1);
+        List<ConsumerRecord<String, String>> records = consume("attack-test.alerts.critical", 1);
         Set<String> ids = new HashSet<>();
         for (ConsumerRecord<String, String> record : records) {
             assertThat(record.key()).isEqualTo("source.ip=" + ATTACKER);
@@ -183,7 +184,8 @@ class CorrelatedAttackEndToEndTest {
         assertThat(history.get("history").toString()).contains("repeated");
         JsonNode after = Appliance.json(appliance.get("/api/v1/alerts?severity=critical&source=" + ATTACKER).body());
         assertThat(after.get("total").asLong()).as("still exactly one critical alert").isEqualTo(1);
-        assertThat(SLACK.next(3)).as("a repeat is not announced again").isNull();
+        Appliance.awaitDrained(camel);
+        assertThat(SLACK.pending()).as("a repeat is not announced again").isNull();
     }
 
     private static void logger(String tag, String priority, String message) throws Exception {

@@ -20,7 +20,7 @@ class EventEnricherTest {
 
     @BeforeAll
     static void open(@TempDir Path data) {
-        geo = GeoIp.fromSettings(new GeoIpProperties(true, null, 1000), new SiemProperties(data, ""));
+        geo = GeoIp.fromSettings(new GeoIpProperties(true, null, null, 1000), new SiemProperties(data, ""));
     }
 
     @AfterAll

@@ -13,8 +13,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * GeoIP on the database the build ships (DB-IP IP to City Lite, pinned in the pom): public addresses are located,
- * IPv4 and IPv6; private, shared and documentation ranges are never looked up.
+ * GeoIP on the databases the build ships (DB-IP IP to City Lite and ip-location-db's AS tables, pinned in the pom):
+ * public addresses are located and their autonomous system named, IPv4 and IPv6; private, shared and documentation
+ * ranges are never looked up.
  */
 class GeoIpTest {
 
@@ -22,7 +23,7 @@ class GeoIpTest {
 
     @BeforeAll
     static void open(@TempDir Path data) {
-        geo = GeoIp.fromSettings(new GeoIpProperties(true, null, 1000), new SiemProperties(data, ""));
+        geo = GeoIp.fromSettings(new GeoIpProperties(true, null, null, 1000), new SiemProperties(data, ""));
         assertThat(geo.enabled()).as(geo.description()).isTrue();
     }
 
@@ -41,6 +42,32 @@ class GeoIpTest {
         assertThat(geo.locate("223.5.5.5").orElseThrow().countryIsoCode()).isEqualTo("CN");
         assertThat(geo.locate("81.2.69.142").orElseThrow().countryIsoCode()).isEqualTo("GB");
         assertThat(geo.locate("2001:4860:4860::8888")).as("IPv6 from its own file").isPresent();
+    }
+
+    @Test
+    void aPublicAddressGetsItsAutonomousSystemFromTheShippedTables() {
+        GeoIp.Location cloudflare = geo.locate("1.1.1.1").orElseThrow();
+        assertThat(cloudflare.asNumber()).isEqualTo(13335L);
+        assertThat(cloudflare.asOrganization()).as("a quoted name with a comma").isEqualTo("Cloudflare, Inc.");
+        assertThat(geo.locate("8.8.8.8").orElseThrow().asNumber()).isEqualTo(15169L);
+        assertThat(geo.locate("2606:4700:4700::1111").orElseThrow().asNumber()).as("IPv6").isEqualTo(13335L);
+        assertThat(geo.locate("2001:4860:4860::8888").orElseThrow().asOrganization()).isEqualTo("Google LLC");
+        assertThat(geo.description()).contains("AS numbers from ip-location-db asn");
+    }
+
+    @Test
+    void anAsnMmdbFileCanStandInForTheShippedTables(@TempDir Path data) throws Exception {
+        // MaxMind's GeoLite2 ASN test database (MIT, see GeoLite2-ASN-Test.LICENSE.txt beside it)
+        Path asn = Path.of(GeoIpTest.class.getResource("/geoip/GeoLite2-ASN-Test.mmdb").toURI());
+        try (GeoIp other = GeoIp.fromSettings(new GeoIpProperties(true, null, asn, 1000), new SiemProperties(data, ""))) {
+            GeoIp.Location telstra = other.locate("1.128.0.1").orElseThrow();
+            assertThat(telstra.asNumber()).isEqualTo(1221L);
+            assertThat(telstra.asOrganization()).isEqualTo("Telstra Pty Ltd");
+            assertThat(telstra.countryIsoCode()).as("the city database still answers").isEqualTo("AU");
+            assertThat(other.locate("12.81.96.5").orElseThrow().asOrganization()).as("a record without a name").isNull();
+            assertThat(other.locate("8.8.8.8").orElseThrow().asNumber()).as("not in the test database").isNull();
+            assertThat(other.description()).contains("GeoLite2-ASN-Test.mmdb");
+        }
     }
 
     @Test
@@ -69,7 +96,7 @@ class GeoIpTest {
 
     @Test
     void geoIpTurnedOffLocatesNothing(@TempDir Path data) {
-        GeoIp off = GeoIp.fromSettings(new GeoIpProperties(false, null, 10), new SiemProperties(data, ""));
+        GeoIp off = GeoIp.fromSettings(new GeoIpProperties(false, null, null, 10), new SiemProperties(data, ""));
         assertThat(off.enabled()).isFalse();
         assertThat(off.locate("8.8.8.8")).isEmpty();
         assertThat(off.description()).contains("siem.geoip.enabled");

@@ -150,6 +150,9 @@ class IngestEndToEndTest {
         JsonNode geo = located.at("/events/0/source/geo");
         assertThat(geo.get("country_name").asText()).isEqualTo("China");
         assertThat(geo.get("location").asText()).contains(",");
+        assertThat(located.at("/events/0/source/as/number").asLong()).as("its autonomous system").isEqualTo(45102);
+        assertThat(Appliance.json(appliance.get("/api/v1/logs?q=user.name:" + marker
+                + "%20AND%20source.as.number:45102").body()).get("total").asLong()).as("searchable by AS").isEqualTo(1);
         assertThat(appliance.eventsUntilTotal("user.name:" + marker, 2).at("/events").toString())
                 .as("a private address gets no geo").contains("10.9.9.9");
         assertThat(Appliance.json(appliance.get("/api/v1/logs?q=user.name:" + marker

@@ -1,6 +1,8 @@
 package routes.ingest;
 
 import routes.Appliance;
+import routes.KafkaBroker;
+import routes.UsesKafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -9,7 +11,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -20,10 +21,9 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Logs consumed from a Kafka topic (an in-process broker) reach the index like any other input. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "siem.kafka.bootstrap-servers=${spring.embedded.kafka.brokers}",
-        "siem.kafka.logs-topic=test.logs"})
-@EmbeddedKafka(kraft = true, partitions = 2, topics = "test.logs")
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties =
+        "siem.kafka.logs-topic=test.logs")
+@UsesKafka
 @DirtiesContext
 class KafkaIngestTest {
 
@@ -32,13 +32,14 @@ class KafkaIngestTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) throws Exception {
         Appliance.isolate(registry, Files.createTempDirectory("caravan-kafka"), SYSLOG_PORT, "k");
+        KafkaBroker.topics(2, "test.logs");
+        registry.add("siem.kafka.bootstrap-servers", KafkaBroker::brokers);
     }
 
     @LocalServerPort
     int httpPort;
 
-    @org.springframework.beans.factory.annotation.Value("${spring.embedded.kafka.brokers}")
-    String brokers;
+    final String brokers = KafkaBroker.brokers();
 
     @Test
     void rawLinesJsonRecordsAndArraysFromTheLogsTopicAreIndexed() throws Exception {

@@ -4,6 +4,7 @@ import org.elasticsearch.client.Request;
 import org.elasticsearch.client.RestClient;
 import org.junit.jupiter.api.Test;
 import routes.ElasticsearchNode;
+import routes.UsesElasticsearch;
 import routes.model.Event;
 
 import java.time.Duration;
@@ -17,6 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Elasticsearch as the event store, against a real 8.19 node: the same contract as the embedded index, plus what
  * is its own (index templates mapping ECS types, retention by whole days).
  */
+@UsesElasticsearch
 class ElasticsearchEventStoreTest extends EventStoreContract {
 
     private static final AtomicInteger STORES = new AtomicInteger();

@@ -74,9 +74,14 @@ abstract class EventStoreContract {
         located.put("source.geo.country_name", "China");
         located.put("source.geo.city_name", "Hangzhou");
         located.put("source.geo.location", "30.2742,120.155");
+        located.put("source.as.number", 45102L);
+        located.put("source.as.organization.name", "Alibaba (US) Technology Co., Ltd.");
         store.index(List.of(located.build(), event(1, "10.1.2.3", 200, "frank", "GET /local")));
         store.refresh();
         assertThat(ips("source.geo.country_iso_code:CN")).containsExactly("223.5.5.5");
+        assertThat(ips("source.as.number:45102")).as("the AS number is a number").containsExactly("223.5.5.5");
+        assertThat(ips("source.as.number:[45000 TO 46000]")).containsExactly("223.5.5.5");
+        assertThat(ips("source.as.organization.name:\"Alibaba (US) Technology Co., Ltd.\"")).containsExactly("223.5.5.5");
         assertThat(ips("source.geo.city_name:Hangzhou AND user.name:erin")).containsExactly("223.5.5.5");
         Event stored = store.search(new EventStore.SearchRequest("source.geo.country_iso_code:CN", null, null, 1, null))
                 .events().getFirst();
