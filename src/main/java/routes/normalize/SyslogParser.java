@@ -304,18 +304,21 @@ public final class SyslogParser {
         return last == ':' || text.indexOf('[', start) > 0 && text.indexOf('[', start) < end;
     }
 
-    /** Reads {@code Mmm dd hh:mm:ss}, {@code Mmm dd yyyy hh:mm:ss} or an ISO-8601 time; null if none is there. */
+    /** Reads {@code Mmm dd hh:mm:ss} (the day padded or not), {@code Mmm dd yyyy hh:mm:ss} or an ISO-8601 time; null if none is there. */
     private Instant readTimestamp3164(Cursor c, Instant received) {
         String t = c.text;
         int p = c.pos;
         int month = Timestamps.month(t, p);
-        if (month > 0 && t.length() >= p + 15 && t.charAt(p + 3) == ' ') {
+        if (month > 0 && t.length() >= p + 14 && t.charAt(p + 3) == ' ') {
             try {
-                int day = Timestamps.twoDigits(t, p + 4);
+                // the day space-padded as RFC 3164 has it ("Dec  3"), zero-padded, or bare ("Dec 3") as some senders
+                // write it
+                boolean bare = Character.isDigit(t.charAt(p + 4)) && t.charAt(p + 5) == ' ';
+                int day = bare ? t.charAt(p + 4) - '0' : Timestamps.twoDigits(t, p + 4);
                 if (t.charAt(p + 4) == ' ' && t.charAt(p + 5) == ' ') {
                     return null;
                 }
-                int q = p + 7;
+                int q = bare ? p + 6 : p + 7;
                 int year = -1;
                 if (t.length() >= q + 13 && Character.isDigit(t.charAt(q)) && t.charAt(q + 4) == ' ') {
                     year = Integer.parseInt(t, q, q + 4, 10);

@@ -70,6 +70,8 @@ public final class AlertLatencyBenchmark {
             consumer.poll(Duration.ofMillis(500));
             OutputStream out = socket.getOutputStream();
             Map<String, Long> sentAt = new HashMap<>();
+            Appliance http = new Appliance(Integer.parseInt(appliance.getEnvironment().getProperty("local.server.port")));
+            String missed = "";
             int done = 0;
             for (int round = -warmup; round < rounds; round++) {
                 int n = round + warmup;
@@ -98,6 +100,10 @@ public final class AlertLatencyBenchmark {
                         }
                     }
                 }
+                if (!sentAt.isEmpty() && missed.isEmpty()) {
+                    // the first miss says why: what the alert store holds for that address
+                    missed = http.get("/api/v1/alerts?source=" + ip).body() + " events: " + http.get("/api/v1/logs?q=source.ip:%22" + ip + "%22").body() + " all: " + http.get("/api/v1/logs?size=2").body();
+                }
                 sentAt.clear();
             }
             long[] measured = Arrays.copyOf(samples, done);
@@ -110,6 +116,9 @@ public final class AlertLatencyBenchmark {
                         ms(measured, 0.90), ms(measured, 0.99), measured[done - 1] / 1_000_000);
             }
             System.out.printf("  rounds without an alert within 10 s: %d%n", rounds - done);
+            if (!missed.isEmpty()) {
+                System.out.printf("  the alert store for the first address without one: %s%n", missed);
+            }
         } finally {
             running.set(false);
             load.join();

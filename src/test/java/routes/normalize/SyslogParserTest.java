@@ -22,6 +22,17 @@ class SyslogParserTest {
     }
 
     @Test
+    void rfc3164DayPaddedWithASpaceWithAZeroOrNotAtAll() {
+        Instant received = Instant.parse("2026-12-03T06:00:00Z");
+        for (String day : new String[] {"Dec  3", "Dec 03", "Dec 3"}) {
+            SyslogMessage m = utc.parse("<38>" + day + " 05:36:29 bastion sshd[4999]: Accepted password", received);
+            assertThat(m.timestamp()).as(day).isEqualTo(Instant.parse("2026-12-03T05:36:29Z"));
+            assertThat(m.hostname()).as(day).isEqualTo("bastion");
+            assertThat(m.appName()).as(day).isEqualTo("sshd");
+        }
+    }
+
+    @Test
     void aDecemberLineReceivedInJanuaryBelongsToTheYearBefore() {
         assertThat(utc.parse("Dec 31 23:59:00 host app: x", JAN_2).timestamp())
                 .isEqualTo(Instant.parse("2026-12-31T23:59:00Z"));
