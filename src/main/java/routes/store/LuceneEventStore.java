@@ -15,6 +15,11 @@ import org.apache.lucene.document.SortedSetDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValuesType;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
@@ -56,6 +61,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,8 +82,12 @@ public final class LuceneEventStore implements EventStore, Closeable {
     static final String SOURCE = "_source";
     /** Longer keyword values are indexed by their prefix (Lucene terms are at most 32 KiB); stored whole. */
     private static final int MAX_KEYWORD_CHARS = 8000;
-    /** Values longer than this get no doc values (they are never a useful "top value"). */
-    private static final int MAX_DOC_VALUE_CHARS = 512;
+    /**
+     * Keyword doc values (top values, sorting) hold at most this prefix. Every keyword value gets them, short or
+     * long: Lucene wants one field indexed the same way in every document, so a value that skipped them would make
+     * the field refuse every later event that has them (or, first in a new index, every later short value).
+     */
+    static final int MAX_DOC_VALUE_CHARS = 512;
     private static final Sort NEWEST_FIRST = new Sort(
             new SortedNumericSortField(EcsSchema.TIMESTAMP, SortField.Type.LONG, true),
             new SortField(ID, SortField.Type.STRING, true));
@@ -90,6 +100,8 @@ public final class LuceneEventStore implements EventStore, Closeable {
     private final EventQueryParser queries = new EventQueryParser();
     private final JsonFactory jsonFactory = new JsonFactory();
     private final ObjectMapper json = new ObjectMapper();
+    /** Keyword fields an index written before doc values were kept for long values holds without them. */
+    private final Set<String> withoutDocValues;
 
     public LuceneEventStore(Path path, Duration refresh, Duration commitInterval, int ramBufferMb) {
         try {
@@ -106,6 +118,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
                     .setCommitOnClose(true);
             writer = new IndexWriter(directory, config);
             searchers = new SearcherManager(writer, new SearcherFactory());
+            withoutDocValues = keywordsWithoutDocValues(writer);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the event index at " + path, e);
         }
@@ -121,6 +134,28 @@ public final class LuceneEventStore implements EventStore, Closeable {
         LOG.info("Event index at {} holds {} events", path, count());
     }
 
+    /**
+     * The keyword fields the index already holds without doc values: earlier versions left them out when the first
+     * value of a field was long. Their later values must leave them out too, or Lucene refuses them.
+     */
+    private static Set<String> keywordsWithoutDocValues(IndexWriter writer) throws IOException {
+        Set<String> fields = new HashSet<>();
+        try (DirectoryReader reader = DirectoryReader.open(writer)) {
+            for (FieldInfo info : FieldInfos.getMergedFieldInfos(reader)) {
+                FieldType declared = EcsSchema.declaredType(info.name);
+                boolean keyword = declared == null || declared == FieldType.KEYWORD;
+                if (keyword && !info.name.equals(ID) && info.getIndexOptions() != IndexOptions.NONE
+                        && info.getDocValuesType() == DocValuesType.NONE) {
+                    fields.add(info.name);
+                }
+            }
+        }
+        if (!fields.isEmpty()) {
+            LOG.info("The event index keeps {} without top values, as it was written", fields);
+        }
+        return Set.copyOf(fields);
+    }
+
     // ---- writing ----
 
     @Override
@@ -128,22 +163,34 @@ public final class LuceneEventStore implements EventStore, Closeable {
         if (events.isEmpty()) {
             return;
         }
+        List<Event> accepted = new ArrayList<>(events.size());
         List<Document> docs = new ArrayList<>(events.size());
+        List<EventsRejectedException.Rejected> rejected = new ArrayList<>();
         for (Event event : events) {
-            docs.add(document(event));
+            try {
+                docs.add(document(event));
+                accepted.add(event);
+            } catch (RuntimeException e) {
+                // a value its field's type cannot hold: this event alone is refused, the batch goes on
+                rejected.add(new EventsRejectedException.Rejected(event, e.getClass().getSimpleName() + ": "
+                        + e.getMessage()));
+            }
         }
         try {
             writer.addDocuments(docs);
         } catch (IOException e) {
             throw new UncheckedIOException("event index write failed", e);
         } catch (IllegalArgumentException batchFailure) {
-            indexOneByOne(events, docs);
+            indexOneByOne(accepted, docs, rejected);
+        }
+        if (!rejected.isEmpty()) {
+            throw new EventsRejectedException(rejected);
         }
     }
 
     /** A batch with one bad document: add the good ones, report the bad ones. */
-    private void indexOneByOne(List<Event> events, List<Document> docs) {
-        List<EventsRejectedException.Rejected> rejected = new ArrayList<>();
+    private void indexOneByOne(List<Event> events, List<Document> docs,
+                               List<EventsRejectedException.Rejected> rejected) {
         for (int i = 0; i < docs.size(); i++) {
             try {
                 writer.addDocument(docs.get(i));
@@ -153,7 +200,6 @@ public final class LuceneEventStore implements EventStore, Closeable {
                 rejected.add(new EventsRejectedException.Rejected(events.get(i), e.getMessage()));
             }
         }
-        throw new EventsRejectedException(rejected);
     }
 
     Document document(Event event) {
@@ -175,7 +221,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
         return doc;
     }
 
-    private static void addField(Document doc, String name, Object value) {
+    private void addField(Document doc, String name, Object value) {
         FieldType declared = EcsSchema.declaredType(name);
         FieldType type = declared == null ? FieldType.KEYWORD : declared;
         switch (type) {
@@ -205,13 +251,21 @@ public final class LuceneEventStore implements EventStore, Closeable {
             }
             case KEYWORD -> {
                 String text = value.toString();
-                doc.add(new StringField(name, text.length() > MAX_KEYWORD_CHARS
-                        ? text.substring(0, MAX_KEYWORD_CHARS) : text, Field.Store.NO));
-                if (text.length() <= MAX_DOC_VALUE_CHARS) {
-                    doc.add(new SortedSetDocValuesField(name, new BytesRef(text)));
+                doc.add(new StringField(name, prefix(text, MAX_KEYWORD_CHARS), Field.Store.NO));
+                if (!withoutDocValues.contains(name)) {
+                    doc.add(new SortedSetDocValuesField(name, new BytesRef(prefix(text, MAX_DOC_VALUE_CHARS))));
                 }
             }
         }
+    }
+
+    /** At most {@code chars} characters of the text, never ending inside a surrogate pair. */
+    static String prefix(String text, int chars) {
+        if (text.length() <= chars) {
+            return text;
+        }
+        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
+        return text.substring(0, end);
     }
 
     /** The event's fields as compact JSON, dates as ISO-8601. */

@@ -204,6 +204,32 @@ abstract class EventStoreContract {
     }
 
     @Test
+    void aLongFirstValueOfAFieldDoesNotStopTheEventsAfterIt() {
+        // the first url.original and user.name a fresh index sees are long (a padded query string, a padded name)
+        String longName = "x".repeat(600);
+        Event.Builder padded = event(0, "198.51.100.7", 404, longName, "GET /.env?" + "a".repeat(523)).toBuilder();
+        padded.put("url.original", "/.env?" + "a".repeat(523));
+        store.index(List.of(padded.build()));
+        store.refresh();
+        List<Event> later = new ArrayList<>();
+        for (int i = 1; i <= 50; i++) {
+            Event.Builder b = event(i, "10.1.2." + i, 200, i % 2 == 0 ? "alice" : i + longName, "GET /page").toBuilder();
+            b.put("url.original", i % 5 == 0 ? "/long?" + "b".repeat(600 + i) : "/page/" + i);
+            later.add(b.build());
+        }
+        store.index(later);
+        store.refresh();
+        assertThat(store.search(new EventStore.SearchRequest("*", null, null, 100, null)).total()).isEqualTo(51);
+        assertThat(ips("user.name:alice")).hasSize(25);
+        assertThat(ips("user.name:\"" + longName + "\"")).containsExactly("198.51.100.7");
+        assertThat(ips("url.original:\"/page/7\"")).containsExactly("10.1.2.7");
+        assertThat(ips("url.original:\"/long?" + "b".repeat(610) + "\"")).containsExactly("10.1.2.10");
+        // top values count long values by their prefix, so the field still has them
+        EventStore.Stats top = store.stats(new EventStore.StatsRequest(null, null, null, null, "user.name", 1));
+        assertThat(top.top()).first().isEqualTo(new EventStore.FieldValue("alice", 25));
+    }
+
+    @Test
     void eventsAreFoundByTheirIdsNewestFirst() {
         List<Event> sample = List.of(event(0, "10.1.2.3", 200, "alice", "one"),
                 event(1, "10.1.2.4", 200, "bob", "two"), event(2, "10.1.2.5", 200, "carol", "three"));
