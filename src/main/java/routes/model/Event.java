@@ -2,7 +2,6 @@ package routes.model;
 
 import java.security.SecureRandom;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -240,17 +239,19 @@ public final class Event implements java.io.Serializable {
         }
 
         private static Instant toInstant(Object value) {
-            if (value instanceof Instant instant) {
-                return instant;
+            Instant instant;
+            if (value instanceof Instant given) {
+                instant = given;
+            } else if (value instanceof Number epochMillis) {
+                instant = Instant.ofEpochMilli(epochMillis.longValue());
+            } else {
+                try {
+                    instant = Timestamps.parseIso(value.toString().trim());
+                } catch (java.time.DateTimeException e) {
+                    return null;
+                }
             }
-            if (value instanceof Number epochMillis) {
-                return Instant.ofEpochMilli(epochMillis.longValue());
-            }
-            try {
-                return Timestamps.parseIso(value.toString().trim());
-            } catch (DateTimeParseException e) {
-                return null;
-            }
+            return Timestamps.inRange(instant) ? instant : null;
         }
     }
 

@@ -24,6 +24,29 @@ public final class Timestamps {
      * Parses ISO-8601 / RFC 3339 date-times: {@code T} or a space between date and time, any fraction, and an
      * offset as {@code Z}, {@code +hh:mm} or {@code +hhmm}. Without an offset the time is taken as UTC.
      */
+    /** The earliest and latest times an event may carry: four-digit years, as ISO-8601 and both stores write them. */
+    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    /** Whether an event may carry this time; outside the range it is refused as a value of its field. */
+    public static boolean inRange(Instant instant) {
+        return !instant.isBefore(EARLIEST) && !instant.isAfter(LATEST);
+    }
+
+    /**
+     * A number read as an epoch time: seconds below 10^11 (until the year 5138), milliseconds above; null when it is
+     * no time an event may carry.
+     */
+    public static Instant fromEpoch(long number) {
+        try {
+            Instant instant = Math.abs(number) < 100_000_000_000L ? Instant.ofEpochSecond(number)
+                    : Instant.ofEpochMilli(number);
+            return inRange(instant) ? instant : null;
+        } catch (java.time.DateTimeException | ArithmeticException e) {
+            return null;
+        }
+    }
+
     public static Instant parseIso(String text) {
         return parseIso(text, ZoneOffset.UTC);
     }

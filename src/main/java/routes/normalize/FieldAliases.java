@@ -2,6 +2,7 @@ package routes.normalize;
 
 import routes.model.EcsSchema;
 import routes.model.Event;
+import routes.model.Timestamps;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,6 +16,9 @@ import static java.util.Map.entry;
  * {@code source.domain}, and {@code source.address} keeps it as written.
  */
 public final class FieldAliases {
+
+    /** The tag of an event whose own time could not be taken (out of range, or no time at all). */
+    public static final String INVALID_TIMESTAMP = "invalid_timestamp";
 
     private static final Map<String, String> ALIASES = Map.ofEntries(
             entry("src", "source.address"), entry("src_ip", "source.ip"), entry("srcip", "source.ip"),
@@ -75,10 +79,11 @@ public final class FieldAliases {
             case "source.port", "destination.port" ->
                     Parser.putPort(event, field.substring(0, field.indexOf('.')), value.toString());
             case "@timestamp" -> {
-                Object time = value instanceof Number n && n.longValue() < 100_000_000_000L
-                        ? java.time.Instant.ofEpochSecond(n.longValue()) : value;
-                if (!event.put(field, time)) {
+                Object time = value instanceof Number n ? Timestamps.fromEpoch(n.longValue()) : value;
+                if (time == null || !event.put(field, time)) {
+                    // kept as it came, and said: the event keeps the time it was received at
                     event.put("labels." + key, value.toString());
+                    event.add("tags", INVALID_TIMESTAMP);
                 }
             }
             case "network.transport", "http.request.method" -> event.put(field,

@@ -30,12 +30,36 @@ public final class Normalizer {
     public List<Event> normalize(List<RawLog> batch) {
         List<Event> events = new ArrayList<>(batch.size());
         for (RawLog raw : batch) {
-            Event event = normalizeRecord(raw);
+            Event event;
+            try {
+                event = normalizeRecord(raw);
+            } catch (RuntimeException e) {
+                // a record no parser survives is kept as it came, tagged, and copied to the dead letters; the
+                // rest of its batch goes on
+                event = unreadable(raw, e);
+            }
             if (event != null) {
                 events.add(event);
             }
         }
         return events;
+    }
+
+    /** The event of a record that failed normalizing: its text as the message, tagged malformed with the reason. */
+    Event unreadable(RawLog raw, RuntimeException failure) {
+        Event.Builder event = Event.builder();
+        String text;
+        try {
+            text = raw.text() != null ? raw.text() : String.valueOf(raw.structured());
+        } catch (RuntimeException unprintable) {
+            text = "(a structured record that cannot be written out)";
+        }
+        event.put("event.original", text);
+        event.put("message", text);
+        malformed(event, "could not be normalized: " + failure.getClass().getSimpleName()
+                + (failure.getMessage() == null ? "" : ": " + failure.getMessage()));
+        provenance(raw, event);
+        return event.build();
     }
 
     /** Normalizes one record; null for a blank line. */

@@ -1,0 +1,55 @@
+package routes.normalize;
+
+import org.junit.jupiter.api.Test;
+import routes.model.Event;
+import routes.model.RawLog;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A batch is normalized record by record: one record that breaks does not take the others with it. */
+class NormalizerTest {
+
+    private final Normalizer normalizer = new Normalizer(ZoneOffset.UTC);
+
+    /** A value that throws when read, standing in for whatever a parser may one day fail on. */
+    private static final Object BROKEN = new Object() {
+        @Override
+        public String toString() {
+            throw new IllegalStateException("unreadable value");
+        }
+    };
+
+    @Test
+    void aRecordThatFailsIsKeptTaggedAndTheRestOfItsBatchGoesOn() {
+        List<Event> events = normalizer.normalize(List.of(
+                RawLog.line("<38>Dec  3 10:00:00 bastion sshd[1]: Failed password for root from 198.51.100.9 port "
+                        + "4000 ssh2", "tcp", "127.0.0.1"),
+                new RawLog(null, Map.of("message", BROKEN), Instant.now(), "http", "127.0.0.1", false),
+                RawLog.line("plain line", "tcp", "127.0.0.1")));
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).getString("source.ip")).isEqualTo("198.51.100.9");
+        assertThat(events.get(1).get("tags").toString()).contains(Event.MALFORMED);
+        assertThat(events.get(1).getString("error.message"))
+                .isEqualTo("could not be normalized: IllegalStateException: unreadable value");
+        assertThat(events.get(1).getString("input.type")).isEqualTo("http");
+        assertThat(events.get(2).getString("message")).isEqualTo("plain line");
+    }
+
+    @Test
+    void anEpochTimeNoEventCanCarryIsKeptAsALabelAndTagged() {
+        for (Object poison : List.of(Long.MIN_VALUE, Long.MAX_VALUE, -62_200_000_000_000L)) {
+            Event event = normalizer.normalizeRecord(new RawLog(null, Map.of("@timestamp", poison, "message", "x"),
+                    Instant.parse("2026-12-03T10:00:00Z"), "http", "127.0.0.1", false));
+            assertThat(event.get("tags").toString()).as(poison.toString()).contains(FieldAliases.INVALID_TIMESTAMP);
+            assertThat(event.getString("labels.@timestamp")).isEqualTo(poison.toString());
+        }
+        Event seconds = normalizer.normalizeRecord(new RawLog(null, Map.of("@timestamp", 1_764_756_000L,
+                "message", "x"), Instant.now(), "http", "127.0.0.1", false));
+        assertThat(seconds.get("@timestamp")).isEqualTo(Instant.ofEpochSecond(1_764_756_000L));
+    }
+}
