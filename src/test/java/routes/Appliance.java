@@ -94,8 +94,14 @@ public final class Appliance {
 
     public HttpResponse<String> post(String path, String contentType, String apiKey, String body)
             throws IOException, InterruptedException {
+        return post(path, contentType, apiKey, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Posts these bytes as they are (not necessarily UTF-8). */
+    public HttpResponse<String> post(String path, String contentType, String apiKey, byte[] body)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (apiKey != null) {
             request.header("X-API-Key", apiKey);
         }

@@ -1,16 +1,17 @@
 package routes.ingest;
 
-import routes.model.RawLog;
-import routes.store.DeadLetters;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.springboot.PlatformHttpMessage;
 import org.apache.camel.http.common.HttpMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import routes.model.RawLog;
+import routes.store.DeadLetters;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.Map;
  * 401 without a valid {@code X-API-Key}, 413 over the size limit, 415 for an unknown content type.
  */
 public final class HttpIngest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
 
     /** A request refused as a whole, with the HTTP status that says why. */
     public static final class Refused extends RuntimeException {
@@ -63,7 +66,7 @@ public final class HttpIngest {
         if (layout == null) {
             throw new Refused(415, "Content-Type must be application/json, application/x-ndjson or text/plain");
         }
-        String payload = readBody(message.getBody(InputStream.class));
+        String payload = readBody(message.getBody(InputStream.class), layout);
         String origin = clientAddress(exchange);
         IngestRecords.Result result = IngestRecords.read(payload, layout, "http", origin);
         for (IngestRecords.Rejection rejection : result.rejected()) {
@@ -93,9 +96,13 @@ public final class HttpIngest {
     /** The answer to a refused request: its status and reason as JSON. */
     public void refused(Exchange exchange) throws IOException {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        int status = cause instanceof Refused refused ? refused.status() : 500;
-        String reason = cause == null ? "request failed" : cause.getMessage();
-        reply(exchange, status, Map.of("error", reason));
+        if (cause instanceof Refused refused) {
+            reply(exchange, refused.status(), Map.of("error", refused.getMessage()));
+            return;
+        }
+        // the cause stays in the log: an answer never names the appliance's internals
+        LOG.warn("An ingest request failed", cause);
+        reply(exchange, 500, Map.of("error", "the request could not be completed; the appliance log says why"));
     }
 
     private void reply(Exchange exchange, int status, Map<String, Object> answer) throws IOException {
@@ -108,7 +115,7 @@ public final class HttpIngest {
     }
 
     /** Reads at most the limit and one byte more, so a chunked body without Content-Length is bounded too. */
-    private String readBody(InputStream body) throws IOException {
+    private String readBody(InputStream body, IngestRecords.Layout layout) throws IOException {
         if (body == null) {
             return "";
         }
@@ -116,7 +123,9 @@ public final class HttpIngest {
         if (bytes.length > maxBody) {
             throw new Refused(413, "body is over the limit of " + maxBody + " bytes");
         }
-        return new String(bytes, StandardCharsets.UTF_8);
+        // bytes that are not UTF-8 are kept visibly as \xNN, as syslog lines are
+        return layout == IngestRecords.Layout.TEXT ? Utf8Text.decode(bytes, 0, bytes.length)
+                : Utf8Text.decodeJson(bytes, 0, bytes.length);
     }
 
     private static String clientAddress(Exchange exchange) {

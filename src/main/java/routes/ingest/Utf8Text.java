@@ -11,15 +11,27 @@ public final class Utf8Text {
     }
 
     public static String decode(byte[] bytes, int offset, int length) {
+        return decode(bytes, offset, length, "\\x");
+    }
+
+    /**
+     * Decodes JSON text: a byte that is not UTF-8 becomes {@code \\xNN}, which a JSON string reads back as the
+     * visible {@code \xNN} a syslog line would show.
+     */
+    public static String decodeJson(byte[] bytes, int offset, int length) {
+        return decode(bytes, offset, length, "\\\\x");
+    }
+
+    private static String decode(byte[] bytes, int offset, int length, String escape) {
         String text = new String(bytes, offset, length, StandardCharsets.UTF_8);
         if (text.indexOf('\uFFFD') < 0) {
             return text;
         }
-        return decodeStrict(bytes, offset, length);
+        return decodeStrict(bytes, offset, length, escape);
     }
 
     /** The slow path, taken only when the fast decoder replaced something. */
-    private static String decodeStrict(byte[] b, int offset, int length) {
+    private static String decodeStrict(byte[] b, int offset, int length, String escape) {
         StringBuilder out = new StringBuilder(length + 16);
         int i = offset;
         int end = offset + length;
@@ -31,7 +43,7 @@ public final class Utf8Text {
                 out.append(new String(b, i, size, StandardCharsets.UTF_8));
                 i += size;
             } else {
-                out.append("\\x").append(HEX[first >> 4]).append(HEX[first & 0xf]);
+                out.append(escape).append(HEX[first >> 4]).append(HEX[first & 0xf]);
                 i++;
             }
         }

@@ -53,6 +53,23 @@ class PoisonRecordEndToEndTest extends SharedAppliance {
     }
 
     @Test
+    void aBodyThatIsNotUtf8IsReadAsSyslogIsWithTheBadBytesShown() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        byte[] line = "caf\u00e9 login for latin1-user from 198.51.100.70".getBytes(StandardCharsets.ISO_8859_1);
+        byte[] record = ("{\"message\":\"caf\u00e9 latin1-json\"}").getBytes(StandardCharsets.ISO_8859_1);
+        for (String type : List.of("text/plain", "application/json")) {
+            HttpResponse<String> answer = appliance.post("/api/ingest_log", type, "k",
+                    type.equals("text/plain") ? line : record);
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
+            assertThat(answer.body()).doesNotContain("Exception", "routes.", "java.");
+        }
+        JsonNode text = appliance.eventsUntilTotal("latin1-user", 1);
+        assertThat(text.at("/events/0/message").asText()).isEqualTo("caf\\xE9 login for latin1-user from 198.51.100.70");
+        JsonNode json = appliance.eventsUntilTotal("latin1-json", 1);
+        assertThat(json.at("/events/0/message").asText()).isEqualTo("caf\\xE9 latin1-json");
+    }
+
+    @Test
     void asJsonInSyslogOverTcp() throws Exception {
         Appliance appliance = new Appliance(httpPort);
         List<String> lines = new ArrayList<>();
