@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import routes.model.EcsSchema;
 import routes.model.Timestamps;
@@ -35,7 +37,9 @@ public final class IngestRecords {
     public record Result(List<RawLog> accepted, List<Rejection> rejected) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Content after the JSON value is an error, not silently dropped. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     private IngestRecords() {
     }

@@ -3,7 +3,9 @@ package routes.normalize;
 import routes.model.EcsSchema;
 import routes.model.Event;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.util.List;
 import java.util.Map;
@@ -14,7 +16,9 @@ import java.util.Map;
  */
 public final class JsonLineParser implements Parser {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Content after the JSON value is an error, not silently dropped. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     @Override
     public String dataset() {
