@@ -61,13 +61,13 @@ class PaddedFieldsEndToEndTest extends SharedAppliance {
     @Test
     void probesWithALongQueryStringRaiseTheAlertTheyRaiseWithout() throws Exception {
         Appliance appliance = new Appliance(httpPort);
-        Appliance.sendSyslogTcp(SYSLOG_PORT, probes("198.51.100.61", ""));
-        Appliance.sendSyslogTcp(SYSLOG_PORT, probes("198.51.100.62", "?q=" + "A".repeat(520)));
-        List<String> plain = alertTitles(appliance, "198.51.100.61", PROBES.length);
-        List<String> padded = alertTitles(appliance, "198.51.100.62", PROBES.length);
+        Appliance.sendSyslogTcp(SYSLOG_PORT, probes("198.18.11.1", ""));
+        Appliance.sendSyslogTcp(SYSLOG_PORT, probes("198.18.11.2", "?q=" + "A".repeat(520)));
+        List<String> plain = alertTitles(appliance, "198.18.11.1", PROBES.length);
+        List<String> padded = alertTitles(appliance, "198.18.11.2", PROBES.length);
         assertThat(plain).anyMatch(title -> title.startsWith("Probing For Sensitive Files"));
         assertThat(padded).isEqualTo(plain);
-        JsonNode events = appliance.eventsUntilTotal("source.ip:198.51.100.62", PROBES.length);
+        JsonNode events = appliance.eventsUntilTotal("source.ip:198.18.11.2", PROBES.length);
         assertThat(events.get("total").asLong()).as("every padded probe stored").isEqualTo(PROBES.length);
         assertThat(events.at("/events/0/url/original").asText()).hasSizeGreaterThan(520);
     }
@@ -75,13 +75,13 @@ class PaddedFieldsEndToEndTest extends SharedAppliance {
     @Test
     void failedLoginsWithALongUserNameRaiseTheAlertTheyRaiseWithout() throws Exception {
         Appliance appliance = new Appliance(httpPort);
-        Appliance.sendSyslogTcp(SYSLOG_PORT, failedLogins("198.51.100.63", "deploy"));
-        Appliance.sendSyslogTcp(SYSLOG_PORT, failedLogins("198.51.100.64", "u".repeat(600)));
-        List<String> plain = alertTitles(appliance, "198.51.100.63", 30);
-        List<String> padded = alertTitles(appliance, "198.51.100.64", 30);
+        Appliance.sendSyslogTcp(SYSLOG_PORT, failedLogins("198.18.11.3", "deploy"));
+        Appliance.sendSyslogTcp(SYSLOG_PORT, failedLogins("198.18.11.4", "u".repeat(600)));
+        List<String> plain = alertTitles(appliance, "198.18.11.3", 30);
+        List<String> padded = alertTitles(appliance, "198.18.11.4", 30);
         assertThat(plain).anyMatch(title -> title.startsWith("Brute Force Against Linux Logins From One Source"));
         assertThat(padded).isEqualTo(plain);
-        JsonNode events = appliance.eventsUntilTotal("source.ip:198.51.100.64", 30);
+        JsonNode events = appliance.eventsUntilTotal("source.ip:198.18.11.4", 30);
         assertThat(events.get("total").asLong()).as("every padded login stored").isEqualTo(30);
         assertThat(events.at("/events/0/user/name").asText()).hasSize(600);
     }
