@@ -165,10 +165,27 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
 
     private boolean skip() {
         if (skipping > 0) {
-            long available = end - start;
-            long skipped = Math.min(available, skipping);
-            start += (int) skipped;
-            skipping -= skipped;
+            int limit = start + (int) Math.min(end - start, skipping);
+            for (int i = start; i < limit; i++) {
+                if (buffer[i] != '\n') {
+                    continue;
+                }
+                if (i + 1 >= end) {
+                    // what follows this newline decides; wait for it
+                    skipping -= i - start;
+                    start = i;
+                    return false;
+                }
+                if (buffer[i + 1] == '<' || isDigit(buffer[i + 1])) {
+                    // the data contradicts the count (a lying 999999999 would fold every later line into the cut
+                    // frame): a new line starting like a frame starts one, and reading resyncs there
+                    skipping = 0;
+                    start = i + 1;
+                    return true;
+                }
+            }
+            skipping -= limit - start;
+            start = limit;
             return skipping == 0 && start < end;
         }
         for (int i = start; i < end; i++) {

@@ -78,6 +78,28 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
+    void aLyingOctetCountIsCutFlaggedAndTheLinesAfterItAreFramesAgain() {
+        channel = new EmbeddedChannel(new SyslogFrameDecoder(LIMIT, 5000));
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            lines.append("<13>Nov 23 10:00:00 h app: line ").append(i).append('\n');
+        }
+        String first = "999999999 <13>1 - h app - - - " + "z".repeat(100) + "\n";
+        // in reads of every size, so the newline that resyncs may end one read and its frame start the next
+        String all = first + lines;
+        for (int at = 0; at < all.length(); at += 37) {
+            send(all.substring(at, Math.min(all.length(), at + 37)));
+        }
+        List<RawLog> logs = received();
+        assertThat(logs).hasSize(1001);
+        assertThat(logs.getFirst().truncated()).as("the lying frame is flagged").isTrue();
+        assertThat(logs.getFirst().text()).hasSize(LIMIT);
+        assertThat(logs.get(1).text()).isEqualTo("<13>Nov 23 10:00:00 h app: line 0");
+        assertThat(logs.getLast().text()).isEqualTo("<13>Nov 23 10:00:00 h app: line 999");
+        assertThat(logs.subList(1, logs.size())).noneMatch(RawLog::truncated);
+    }
+
+    @Test
     void invalidUtf8BytesAreKeptVisible() {
         byte[] bytes = {'o', 'k', ' ', (byte) 0xC3, (byte) 0xA9, ' ', (byte) 0xFF, ' ', (byte) 0xC3, '\n'};
         channel.writeInbound(Unpooled.wrappedBuffer(bytes));
