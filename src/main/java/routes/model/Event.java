@@ -1,6 +1,7 @@
 package routes.model;
 
 import java.security.SecureRandom;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -247,7 +248,7 @@ public final class Event implements java.io.Serializable {
             } else {
                 try {
                     instant = Timestamps.parseIso(value.toString().trim());
-                } catch (java.time.DateTimeException e) {
+                } catch (DateTimeException e) {
                     return null;
                 }
             }

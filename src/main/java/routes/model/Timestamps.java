@@ -1,5 +1,6 @@
 package routes.model;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -20,10 +21,6 @@ public final class Timestamps {
     private Timestamps() {
     }
 
-    /**
-     * Parses ISO-8601 / RFC 3339 date-times: {@code T} or a space between date and time, any fraction, and an
-     * offset as {@code Z}, {@code +hh:mm} or {@code +hhmm}. Without an offset the time is taken as UTC.
-     */
     /** The earliest and latest times an event may carry: four-digit years, as ISO-8601 and both stores write them. */
     public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
@@ -42,11 +39,15 @@ public final class Timestamps {
             Instant instant = Math.abs(number) < 100_000_000_000L ? Instant.ofEpochSecond(number)
                     : Instant.ofEpochMilli(number);
             return inRange(instant) ? instant : null;
-        } catch (java.time.DateTimeException | ArithmeticException e) {
+        } catch (DateTimeException | ArithmeticException e) {
             return null;
         }
     }
 
+    /**
+     * Parses ISO-8601 / RFC 3339 date-times: {@code T} or a space between date and time, any fraction, and an
+     * offset as {@code Z}, {@code +hh:mm} or {@code +hhmm}. Without an offset the time is taken as UTC.
+     */
     public static Instant parseIso(String text) {
         return parseIso(text, ZoneOffset.UTC);
     }

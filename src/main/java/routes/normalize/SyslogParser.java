@@ -304,7 +304,10 @@ public final class SyslogParser {
         return last == ':' || text.indexOf('[', start) > 0 && text.indexOf('[', start) < end;
     }
 
-    /** Reads {@code Mmm dd hh:mm:ss} (the day padded or not), {@code Mmm dd yyyy hh:mm:ss} or an ISO-8601 time; null if none is there. */
+    /**
+     * Reads {@code Mmm dd hh:mm:ss} (the day padded or not), {@code Mmm dd yyyy hh:mm:ss} or an ISO-8601 time; null
+     * if none is there.
+     */
     private Instant readTimestamp3164(Cursor c, Instant received) {
         String t = c.text;
         int p = c.pos;
