@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code POST /api/ingest_log}: checks the key and the size, reads the records, and answers 202
@@ -41,23 +43,53 @@ public final class HttpIngest {
 
     static final String REJECTED = "caravan.rejected";
 
+    static final String HOLDS_SLOT = "caravan.ingestSlot";
+
+    /** What a 503 asks a client to wait before it sends again. */
+    static final int RETRY_AFTER_SECONDS = 1;
+    /** How long a request waits for one of the slots before it is answered 503. */
+    static final int SLOT_WAIT_SECONDS = 2;
+
     private final IngestApiKeys keys;
     private final long maxBody;
+    private final IngestRecords records;
+    private final int maxBatch;
     private final DeadLetters deadLetters;
     private final ObjectMapper json = new ObjectMapper();
+    /**
+     * Requests read and handed on at once: each holds its body and records on the heap until the pipeline's queue
+     * takes them, so their number bounds what ingest can hold. A JDK semaphore rather than Camel's throttle EIP in
+     * concurrent mode, which lets more in when one request waits longer than 10 s (CAMEL-24926): a request waits
+     * exactly when the queues are full.
+     */
+    private final Semaphore slots;
 
-    public HttpIngest(IngestApiKeys keys, long maxBody, DeadLetters deadLetters) {
+    /**
+     * @param maxBatch most records handed on together: a request's records go on in batches of this size, as a
+     *                 syslog connection's do
+     */
+    public HttpIngest(IngestApiKeys keys, long maxBody, IngestRecords records, int maxBatch, int concurrentRequests,
+                      DeadLetters deadLetters) {
+        this.slots = new Semaphore(concurrentRequests);
         this.keys = keys;
         this.maxBody = maxBody;
+        this.records = records;
+        this.maxBatch = maxBatch;
         this.deadLetters = deadLetters;
     }
 
     /** Reads the request into a batch of raw records for {@code seda:raw}; refuses it with a status otherwise. */
-    public List<RawLog> receive(Exchange exchange) throws IOException {
+    public List<RawLog> receive(Exchange exchange) throws IOException, InterruptedException {
         var message = exchange.getMessage();
         if (!keys.accepts(message.getHeader("X-API-Key", String.class))) {
             throw new Refused(401, "missing or invalid X-API-Key");
         }
+        if (!slots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
+            // push-back: the pipeline is not taking records as fast as they come; the client keeps them and retries
+            throw new Refused(503, "the appliance is busy with other ingest requests; retry after "
+                    + RETRY_AFTER_SECONDS + " s");
+        }
+        exchange.setProperty(HOLDS_SLOT, true);
         Long length = message.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         if (length != null && length > maxBody) {
             throw new Refused(413, "body of " + length + " bytes is over the limit of " + maxBody + " bytes");
@@ -68,13 +100,35 @@ public final class HttpIngest {
         }
         String payload = readBody(message.getBody(InputStream.class), layout);
         String origin = clientAddress(exchange);
-        IngestRecords.Result result = IngestRecords.read(payload, layout, "http", origin);
+        IngestRecords.Result result;
+        try {
+            result = records.read(payload, layout, "http", origin);
+        } catch (IngestRecords.TooManyRecords e) {
+            throw new Refused(413, e.getMessage());
+        }
         for (IngestRecords.Rejection rejection : result.rejected()) {
             deadLetters.write("ingest-http", "record " + rejection.index() + ": " + rejection.reason(), "http",
                     origin, excerpt(rejection.record()));
         }
         exchange.setProperty(REJECTED, result.rejected());
         return result.accepted();
+    }
+
+    /** Gives back the request's slot once its records are queued or it was refused; runs for every request. */
+    public void release(Exchange exchange) {
+        if (exchange.getProperty(HOLDS_SLOT, false, Boolean.class)) {
+            exchange.removeProperty(HOLDS_SLOT);
+            slots.release();
+        }
+    }
+
+    /** A request's records in batches of at most {@code maxBatch}, each handed on by itself. */
+    public List<List<RawLog>> batches(List<RawLog> accepted) {
+        List<List<RawLog>> batches = new java.util.ArrayList<>(accepted.size() / maxBatch + 1);
+        for (int from = 0; from < accepted.size(); from += maxBatch) {
+            batches.add(accepted.subList(from, Math.min(accepted.size(), from + maxBatch)));
+        }
+        return batches;
     }
 
     /** 202 with the count, or 400 listing the rejected records when there were any. */
@@ -98,6 +152,9 @@ public final class HttpIngest {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause instanceof Refused refused) {
             reply(exchange, refused.status(), Map.of("error", refused.getMessage()));
+            if (refused.status() == 503) {
+                exchange.getMessage().setHeader("Retry-After", RETRY_AFTER_SECONDS);
+            }
             return;
         }
         // the cause stays in the log: an answer never names the appliance's internals
@@ -143,6 +200,6 @@ public final class HttpIngest {
     }
 
     private static String excerpt(String record) {
-        return record.length() <= 65536 ? record : record.substring(0, 65536) + "…";
+        return IngestRecords.excerpt(record);
     }
 }

@@ -23,27 +23,35 @@ public class IngestBeans {
     }
 
     @Bean
-    HttpIngest httpIngest(IngestApiKeys keys, IngestProperties ingest, DeadLetters deadLetters) {
-        return new HttpIngest(keys, ingest.maxBodySize().toBytes(), deadLetters);
+    IngestRecords ingestRecords(IngestLimits limits) {
+        return new IngestRecords(limits);
     }
 
     @Bean
-    InboxFiles inboxFiles(SiemProperties siem, SyslogProperties syslog, IngestProperties ingest) throws Exception {
+    HttpIngest httpIngest(IngestApiKeys keys, IngestProperties ingest, IngestRecords records, IngestLimits limits,
+                          SyslogProperties syslog, DeadLetters deadLetters) {
+        return new HttpIngest(keys, ingest.maxBodySize().toBytes(), records, syslog.maxBatch(),
+                limits.httpConcurrentRequests(), deadLetters);
+    }
+
+    @Bean
+    InboxFiles inboxFiles(SiemProperties siem, SyslogProperties syslog, IngestProperties ingest, IngestLimits limits)
+            throws Exception {
         InboxFiles files = new InboxFiles(siem.dataDir().resolve("inbox-progress.properties"),
-                (int) syslog.maxMessageSize().toBytes(), syslog.maxBatch());
+                limits.recordChars(), syslog.maxBatch());
         files.forgetMissing(inboxDir(ingest, siem));
         return files;
     }
 
     @Bean(destroyMethod = "close")
-    FileTailer fileTailer(SiemProperties siem, SyslogProperties syslog, IngestProperties ingest) {
+    FileTailer fileTailer(SiemProperties siem, IngestProperties ingest, IngestLimits limits) {
         return new FileTailer(ingest.tailFiles(), siem.dataDir().resolve("tail-positions.properties"),
-                (int) syslog.maxMessageSize().toBytes());
+                limits.recordChars());
     }
 
     @Bean
-    KafkaIngest kafkaIngest(DeadLetters deadLetters) {
-        return new KafkaIngest(deadLetters);
+    KafkaIngest kafkaIngest(IngestRecords records, DeadLetters deadLetters) {
+        return new KafkaIngest(records, deadLetters);
     }
 
     public static Path inboxDir(IngestProperties ingest, SiemProperties siem) {

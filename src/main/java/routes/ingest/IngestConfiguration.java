@@ -3,6 +3,8 @@ package routes.ingest;
 import io.netty.channel.ChannelHandler;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
+import org.apache.camel.component.seda.SedaComponent;
+import org.apache.camel.spi.ComponentCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -10,10 +12,20 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class IngestConfiguration {
 
+    /**
+     * Every {@code seda:} queue of the pipeline bounded in records and bytes as well as in batches
+     * ({@code camel.component.seda.queue-size}); a full queue blocks its senders (default-block-when-full).
+     */
+    @Bean
+    ComponentCustomizer pipelineQueues(IngestLimits limits) {
+        PipelineQueues queues = new PipelineQueues(limits.queueRecords(), limits.queueBytes().toBytes());
+        return ComponentCustomizer.builder(SedaComponent.class).build(seda -> seda.setDefaultQueueFactory(queues));
+    }
+
     /** {@code decoders=#syslogTcpFraming}: a new frame decoder for each TCP connection. */
     @Bean
-    ChannelHandlerFactory syslogTcpFraming(SyslogProperties syslog) {
-        int max = (int) syslog.maxMessageSize().toBytes();
+    ChannelHandlerFactory syslogTcpFraming(SyslogProperties syslog, IngestLimits limits) {
+        int max = limits.recordChars();
         return new DefaultChannelHandlerFactory() {
             @Override
             public ChannelHandler newChannelHandler() {
@@ -24,8 +36,8 @@ public class IngestConfiguration {
 
     /** {@code decoders=#syslogUdpFraming}: datagram reader for the UDP listener. */
     @Bean
-    ChannelHandlerFactory syslogUdpFraming(SyslogProperties syslog) {
-        int max = (int) syslog.maxMessageSize().toBytes();
+    ChannelHandlerFactory syslogUdpFraming(SyslogProperties syslog, IngestLimits limits) {
+        int max = limits.recordChars();
         return new DefaultChannelHandlerFactory() {
             @Override
             public ChannelHandler newChannelHandler() {

@@ -12,9 +12,11 @@ import java.util.List;
  */
 public final class KafkaIngest {
 
+    private final IngestRecords records;
     private final DeadLetters deadLetters;
 
-    public KafkaIngest(DeadLetters deadLetters) {
+    public KafkaIngest(IngestRecords records, DeadLetters deadLetters) {
+        this.records = records;
         this.deadLetters = deadLetters;
     }
 
@@ -26,21 +28,31 @@ public final class KafkaIngest {
         if (value == null || value.isBlank()) {
             return List.of();
         }
+        try {
+            return records(value, origin);
+        } catch (IngestRecords.TooManyRecords e) {
+            // nothing of such a message is taken; it stays whole in the dead letters
+            deadLetters.write("ingest-kafka", e.getMessage(), "kafka", origin, IngestRecords.excerpt(value));
+            return List.of();
+        }
+    }
+
+    private List<RawLog> records(String value, String origin) {
         String trimmed = value.strip();
         if (trimmed.startsWith("{") || trimmed.startsWith("[{")) {
             IngestRecords.Layout layout = trimmed.startsWith("{") && trimmed.contains("\n")
                     ? IngestRecords.Layout.NDJSON : IngestRecords.Layout.JSON;
-            IngestRecords.Result result = IngestRecords.read(trimmed, layout, "kafka", origin);
+            IngestRecords.Result result = records.read(trimmed, layout, "kafka", origin);
             boolean notJsonAtAll = result.accepted().isEmpty() && result.rejected().size() == 1
                     && result.rejected().getFirst().reason().startsWith("invalid JSON");
             if (!notJsonAtAll) {
                 for (IngestRecords.Rejection rejection : result.rejected()) {
                     deadLetters.write("ingest-kafka", "record " + rejection.index() + ": " + rejection.reason(),
-                            "kafka", origin, rejection.record());
+                            "kafka", origin, IngestRecords.excerpt(rejection.record()));
                 }
                 return result.accepted();
             }
         }
-        return IngestRecords.read(value, IngestRecords.Layout.TEXT, "kafka", origin).accepted();
+        return records.read(value, IngestRecords.Layout.TEXT, "kafka", origin).accepted();
     }
 }

@@ -28,9 +28,13 @@ class IngestAnnouncement {
     private final routes.store.ElasticsearchProperties elasticsearch;
     private final routes.enrich.GeoIp geoIp;
 
+    private final routes.ingest.IngestLimits limits;
+
     IngestAnnouncement(SyslogProperties syslog, IngestProperties ingest, KafkaProperties kafka, SiemProperties siem,
                        SlackProperties slack, AbuseIpDbProperties abuseIpDb,
-                       routes.store.ElasticsearchProperties elasticsearch, routes.enrich.GeoIp geoIp) {
+                       routes.store.ElasticsearchProperties elasticsearch, routes.enrich.GeoIp geoIp,
+                       routes.ingest.IngestLimits limits) {
+        this.limits = limits;
         this.geoIp = geoIp;
         this.elasticsearch = elasticsearch;
         this.syslog = syslog;
@@ -44,7 +48,11 @@ class IngestAnnouncement {
     @EventListener(ApplicationReadyEvent.class)
     void announce() {
         LOG.info("Syslog: UDP {}:{} and TCP {}:{} (newline or octet-counted), messages up to {}", syslog.host(),
-                syslog.udpPort(), syslog.host(), syslog.tcpPort(), syslog.maxMessageSize());
+                syslog.udpPort(), syslog.host(), syslog.tcpPort(), limits.maxRecordSize());
+        LOG.info("Limits: records up to {}, other fields of JSON records up to {}, {} records a request, {} levels of "
+                + "nesting; each pipeline queue holds up to {} records or {}", limits.maxRecordSize(),
+                limits.maxFieldSize(), limits.maxRecordsPerRequest(), limits.maxDepth(), limits.queueRecords(),
+                limits.queueBytes());
         LOG.info("HTTP: POST /api/ingest_log with X-API-Key ({} configured key(s))", ingest.apiKeys().stream()
                 .filter(k -> !k.isBlank()).count());
         LOG.info("Files: inbox {}; following {}", IngestBeans.inboxDir(ingest, siem),
