@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import routes.model.RawLog;
 import routes.store.DeadLetters;
+import routes.store.EventStore;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -63,13 +64,15 @@ public final class HttpIngest {
      * exactly when the queues are full.
      */
     private final Semaphore slots;
+    private final EventStore store;
 
     /**
      * @param maxBatch most records handed on together: a request's records go on in batches of this size, as a
      *                 syslog connection's do
      */
     public HttpIngest(IngestApiKeys keys, long maxBody, IngestRecords records, int maxBatch, int concurrentRequests,
-                      DeadLetters deadLetters) {
+                      EventStore store, DeadLetters deadLetters) {
+        this.store = store;
         this.slots = new Semaphore(concurrentRequests);
         this.keys = keys;
         this.maxBody = maxBody;
@@ -83,6 +86,12 @@ public final class HttpIngest {
         var message = exchange.getMessage();
         if (!keys.accepts(message.getHeader("X-API-Key", String.class))) {
             throw new Refused(401, "missing or invalid X-API-Key");
+        }
+        String storeDown = store.unavailable();
+        if (storeDown != null) {
+            LOG.warn("Ingest request refused (503): {}", storeDown);
+            throw new Refused(503, "the event store cannot take events now; retry after " + RETRY_AFTER_SECONDS
+                    + " s (the appliance's health says why)");
         }
         if (!slots.tryAcquire(SLOT_WAIT_SECONDS, TimeUnit.SECONDS)) {
             // push-back: the pipeline is not taking records as fast as they come; the client keeps them and retries

@@ -1,6 +1,7 @@
 package routes.ingest;
 
 import routes.store.DeadLetters;
+import routes.store.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -29,9 +30,9 @@ public class IngestBeans {
 
     @Bean
     HttpIngest httpIngest(IngestApiKeys keys, IngestProperties ingest, IngestRecords records, IngestLimits limits,
-                          SyslogProperties syslog, DeadLetters deadLetters) {
+                          SyslogProperties syslog, EventStore eventStore, DeadLetters deadLetters) {
         return new HttpIngest(keys, ingest.maxBodySize().toBytes(), records, syslog.maxBatch(),
-                limits.httpConcurrentRequests(), deadLetters);
+                limits.httpConcurrentRequests(), eventStore, deadLetters);
     }
 
     @Bean

@@ -38,6 +38,9 @@ public final class ElasticsearchEventStore implements EventStore {
     private final ElasticsearchClient client;
     private final ElasticsearchIndices indices;
     private final EventQueryParser queries = new EventQueryParser();
+    private static final long PROBE_EVERY_MILLIS = 1000;
+    private volatile String failure;
+    private volatile long lastProbe;
 
     public ElasticsearchEventStore(ElasticsearchIndices indices) {
         this.client = indices.client();
@@ -59,7 +62,18 @@ public final class ElasticsearchEventStore implements EventStore {
             String index = indices.eventsIndex(event.timestamp() == null ? Instant.now() : event.timestamp());
             bulk.operations(op -> op.create(c -> c.index(index).id(event.id()).document(source)));
         }
-        BulkResponse response = call(() -> client.bulk(bulk.build()));
+        BulkResponse response;
+        try {
+            response = client.bulk(bulk.build());
+            failure = null;
+        } catch (IOException e) {
+            // nothing of the batch was taken; the pipeline waits and sends it again
+            failure = "Elasticsearch unreachable: " + e.getMessage();
+            lastProbe = System.currentTimeMillis();
+            throw new UnavailableException(failure, e);
+        } catch (ElasticsearchException e) {
+            throw new IllegalStateException("Elasticsearch refused the request: " + e.getMessage(), e);
+        }
         if (!response.errors()) {
             return;
         }
@@ -84,6 +98,26 @@ public final class ElasticsearchEventStore implements EventStore {
         event.fields().forEach((name, value) -> source.put(name, value instanceof Instant time ? time.toString() : value));
         source.put(ElasticsearchIndices.ID_FIELD, event.id());
         return source;
+    }
+
+    /** The last write's failure to reach the cluster, checked again with a ping once a second at most. */
+    @Override
+    public String unavailable() {
+        String why = failure;
+        long now = System.currentTimeMillis();
+        if (why == null || now - lastProbe < PROBE_EVERY_MILLIS) {
+            return why;
+        }
+        lastProbe = now;
+        try {
+            if (client.ping().value()) {
+                failure = null;
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            failure = "Elasticsearch unreachable: " + e.getMessage();
+        }
+        return failure;
     }
 
     @Override

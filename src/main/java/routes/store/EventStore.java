@@ -27,6 +27,12 @@ public interface EventStore {
     /** Makes everything indexed so far searchable now (tests and the replay command). */
     void refresh();
 
+    /**
+     * Why the store cannot take events now (its writer closed, its cluster unreachable), or null when it can: the
+     * appliance's readiness, and what ingest answers (503) while it lasts.
+     */
+    String unavailable();
+
     /** A query in Lucene syntax over ECS fields; null or blank matches everything. Bounds may be null. */
     record SearchRequest(String query, Instant from, Instant to, int size, String cursor) {
     }
@@ -47,6 +53,13 @@ public interface EventStore {
     }
 
     record FieldValue(String value, long count) {
+    }
+
+    /** The store cannot write now; the events were not stored, and may be sent again once it can. */
+    final class UnavailableException extends RuntimeException {
+        public UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** A query the store cannot parse; the message says why, in the parser's words. */

@@ -21,6 +21,7 @@ import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PointValues;
@@ -92,46 +93,136 @@ public final class LuceneEventStore implements EventStore, Closeable {
             new SortedNumericSortField(EcsSchema.TIMESTAMP, SortField.Type.LONG, true),
             new SortField(ID, SortField.Type.STRING, true));
 
+    /** How often a closed writer is tried again, at most. */
+    private static final long REOPEN_EVERY_MILLIS = 1000;
+
+    private final Path path;
     private final Directory directory;
-    private final IndexWriter writer;
-    private final SearcherManager searchers;
-    private final ControlledRealTimeReopenThread<IndexSearcher> reopener;
+    private final double stale;
+    private final int ramBufferMb;
     private final ScheduledExecutorService committer;
     private final EventQueryParser queries = new EventQueryParser();
     private final JsonFactory jsonFactory = new JsonFactory();
     private final ObjectMapper json = new ObjectMapper();
-    /** Keyword fields an index written before doc values were kept for long values holds without them. */
-    private final Set<String> withoutDocValues;
+    /** The open writer and its searchers; replaced when a writer that closed itself is opened again. */
+    private volatile Writing open;
+    private volatile boolean closing;
+    private long lastReopenAttempt;
+    private String reopenFailure;
+
+    /**
+     * A writer, the searchers it refreshes, and the keyword fields the index holds without doc values (an index
+     * written before doc values were kept for long values): their later values must leave them out too.
+     */
+    private record Writing(IndexWriter writer, SearcherManager searchers,
+                           ControlledRealTimeReopenThread<IndexSearcher> reopener, Set<String> withoutDocValues) {
+    }
 
     public LuceneEventStore(Path path, Duration refresh, Duration commitInterval, int ramBufferMb) {
+        this.path = path;
+        this.stale = refresh.toMillis() / 1000.0;
+        this.ramBufferMb = ramBufferMb;
         try {
             Files.createDirectories(path);
             directory = FSDirectory.open(path);
-            // Events are appended, never updated: wider tiers mean fewer merges rewriting the same bytes.
-            TieredMergePolicy merges = new TieredMergePolicy();
-            merges.setSegmentsPerTier(20);
-            merges.setFloorSegmentMB(16);
-            IndexWriterConfig config = new IndexWriterConfig(queries.indexAnalyzer())
-                    .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
-                    .setRAMBufferSizeMB(ramBufferMb)
-                    .setMergePolicy(merges)
-                    .setCommitOnClose(true);
-            writer = new IndexWriter(directory, config);
-            searchers = new SearcherManager(writer, new SearcherFactory());
-            withoutDocValues = keywordsWithoutDocValues(writer);
+            open = openWriter();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the event index at " + path, e);
         }
-        double stale = refresh.toMillis() / 1000.0;
-        reopener = new ControlledRealTimeReopenThread<>(writer, searchers, stale, Math.min(stale, 0.05));
-        reopener.setName("event-index-refresh");
-        reopener.setDaemon(true);
-        reopener.start();
         committer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("event-index-commit")
                 .daemon(true).factory());
         committer.scheduleWithFixedDelay(this::commit, commitInterval.toMillis(), commitInterval.toMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info("Event index at {} holds {} events", path, count());
+    }
+
+    private Writing openWriter() throws IOException {
+        // Events are appended, never updated: wider tiers mean fewer merges rewriting the same bytes.
+        TieredMergePolicy merges = new TieredMergePolicy();
+        merges.setSegmentsPerTier(20);
+        merges.setFloorSegmentMB(16);
+        IndexWriterConfig config = new IndexWriterConfig(queries.indexAnalyzer())
+                .setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND)
+                .setRAMBufferSizeMB(ramBufferMb)
+                .setMergePolicy(merges)
+                .setCommitOnClose(true);
+        IndexWriter writer = new IndexWriter(directory, config);
+        try {
+            SearcherManager searchers = new SearcherManager(writer, new SearcherFactory());
+            Set<String> withoutDocValues = keywordsWithoutDocValues(writer);
+            var reopener = new ControlledRealTimeReopenThread<>(writer, searchers, stale, Math.min(stale, 0.05));
+            reopener.setName("event-index-refresh");
+            reopener.setDaemon(true);
+            // a writer that closed itself ends its refresh thread; the next writer gets a new one
+            reopener.setUncaughtExceptionHandler((thread, e) -> LOG.warn("Event index refresh stopped: {}",
+                    e.toString()));
+            reopener.start();
+            return new Writing(writer, searchers, reopener, withoutDocValues);
+        } catch (IOException | RuntimeException e) {
+            writer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Why the index cannot take events now, or null when it can. A writer that closed itself (a tragic failure:
+     * a disk error, the heap exhausted mid-flush) is opened again on the next write or commit, once a second at most.
+     */
+    @Override
+    public String unavailable() {
+        Writing current = open;
+        if (current.writer().isOpen()) {
+            return null;
+        }
+        reopen();
+        return open.writer().isOpen() ? null : reason(current);
+    }
+
+    private synchronized String reason(Writing closed) {
+        Throwable tragic = closed.writer().getTragicException();
+        return "the event index at " + path + " cannot be written"
+                + (tragic == null ? "" : " (" + tragic.getClass().getSimpleName() + ": " + tragic.getMessage() + ")")
+                + (reopenFailure == null ? "" : "; reopening it failed: " + reopenFailure);
+    }
+
+    /** The open writer; one that closed itself is opened again, or the store is unavailable. */
+    private Writing writing() {
+        Writing current = open;
+        if (current.writer().isOpen()) {
+            return current;
+        }
+        String why = unavailable();
+        if (why != null) {
+            throw new UnavailableException(why, current.writer().getTragicException());
+        }
+        return open;
+    }
+
+    private synchronized void reopen() {
+        Writing closed = open;
+        long now = System.currentTimeMillis();
+        if (closing || closed.writer().isOpen() || now - lastReopenAttempt < REOPEN_EVERY_MILLIS) {
+            return;
+        }
+        lastReopenAttempt = now;
+        try {
+            open = openWriter();
+            reopenFailure = null;
+            LOG.warn("The event index writer had closed ({}); it is open again", closed.writer().getTragicException()
+                    == null ? "closed" : closed.writer().getTragicException().toString());
+            closed.reopener().close();
+            closed.searchers().close();
+        } catch (IOException | RuntimeException e) {
+            if (reopenFailure == null) {
+                LOG.error("The event index writer is closed and cannot be opened again; events wait", e);
+            }
+            reopenFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
+    }
+
+    /** The writer as it is, for tests that make it fail. */
+    IndexWriter writer() {
+        return open.writer();
     }
 
     /**
@@ -176,12 +267,15 @@ public final class LuceneEventStore implements EventStore, Closeable {
                         + e.getMessage()));
             }
         }
+        IndexWriter writer = writing().writer();
         try {
             writer.addDocuments(docs);
+        } catch (AlreadyClosedException e) {
+            throw new UnavailableException("the event index writer closed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("event index write failed", e);
         } catch (IllegalArgumentException batchFailure) {
-            indexOneByOne(accepted, docs, rejected);
+            indexOneByOne(writer, accepted, docs, rejected);
         }
         if (!rejected.isEmpty()) {
             throw new EventsRejectedException(rejected);
@@ -189,7 +283,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
     }
 
     /** A batch with one bad document: add the good ones, report the bad ones. */
-    private void indexOneByOne(List<Event> events, List<Document> docs,
+    private void indexOneByOne(IndexWriter writer, List<Event> events, List<Document> docs,
                                List<EventsRejectedException.Rejected> rejected) {
         for (int i = 0; i < docs.size(); i++) {
             try {
@@ -252,7 +346,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
             case KEYWORD -> {
                 String text = value.toString();
                 doc.add(new StringField(name, prefix(text, MAX_KEYWORD_CHARS), Field.Store.NO));
-                if (!withoutDocValues.contains(name)) {
+                if (!open.withoutDocValues().contains(name)) {
                     doc.add(new SortedSetDocValuesField(name, new BytesRef(prefix(text, MAX_DOC_VALUE_CHARS))));
                 }
             }
@@ -299,7 +393,12 @@ public final class LuceneEventStore implements EventStore, Closeable {
 
     private void commit() {
         try {
-            if (writer.isOpen() && writer.hasUncommittedChanges()) {
+            IndexWriter writer = open.writer();
+            if (!writer.isOpen()) {
+                unavailable();
+                return;
+            }
+            if (writer.hasUncommittedChanges()) {
                 writer.commit();
             }
         } catch (IOException | RuntimeException e) {
@@ -310,7 +409,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
     @Override
     public void refresh() {
         try {
-            searchers.maybeRefreshBlocking();
+            open.searchers().maybeRefreshBlocking();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -323,6 +422,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
             refresh();
             long count = withSearcher(searcher -> (long) searcher.count(old));
             if (count > 0) {
+                IndexWriter writer = writing().writer();
                 writer.deleteDocuments(old);
                 writer.commit();
                 refresh();
@@ -450,6 +550,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
 
     private <T> T withSearcher(SearchWork<T> work) {
         try {
+            SearcherManager searchers = open.searchers();
             IndexSearcher searcher = searchers.acquire();
             try {
                 return work.run(searcher);
@@ -468,10 +569,14 @@ public final class LuceneEventStore implements EventStore, Closeable {
 
     @Override
     public void close() throws IOException {
-        reopener.close();
+        synchronized (this) {
+            closing = true;
+        }
         committer.shutdownNow();
-        searchers.close();
-        writer.close();
+        Writing last = open;
+        last.reopener().close();
+        last.searchers().close();
+        last.writer().close();
         directory.close();
         LOG.info("Event index closed");
     }

@@ -5,10 +5,14 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import routes.model.RawLog;
 import routes.store.DeadLetters;
+import routes.store.LuceneEventStore;
+
+import java.time.Duration;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -26,14 +30,22 @@ class HttpIngestTest {
 
     private final CamelContext camel = new DefaultCamelContext();
 
+    private LuceneEventStore store;
+
+    @BeforeEach
+    void open() {
+        store = new LuceneEventStore(data.resolve("events"), Duration.ofMillis(100), Duration.ofSeconds(1), 16);
+    }
+
     @AfterEach
     void close() throws Exception {
         camel.close();
+        store.close();
     }
 
     private HttpIngest ingest(int concurrent, int maxBatch) {
         return new HttpIngest(new IngestApiKeys(List.of("key"), data), 1 << 20,
-                new IngestRecords(IngestLimits.defaults()), maxBatch, concurrent,
+                new IngestRecords(IngestLimits.defaults()), maxBatch, concurrent, store,
                 new DeadLetters(data.resolve("dead"), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
