@@ -4,7 +4,10 @@ import io.netty.channel.ChannelHandler;
 import org.apache.camel.component.netty.ChannelHandlerFactory;
 import org.apache.camel.component.netty.DefaultChannelHandlerFactory;
 import org.apache.camel.component.seda.SedaComponent;
+import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.ComponentCustomizer;
+import org.apache.camel.spi.EventNotifier;
+import org.apache.camel.support.EventNotifierSupport;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -20,6 +23,35 @@ public class IngestConfiguration {
     ComponentCustomizer pipelineQueues(IngestLimits limits) {
         PipelineQueues queues = new PipelineQueues(limits.queueRecords(), limits.queueBytes().toBytes());
         return ComponentCustomizer.builder(SedaComponent.class).build(seda -> seda.setDefaultQueueFactory(queues));
+    }
+
+    /** The open syslog TCP connections, drained on a stop ({@code decoders=#syslogConnections,...}). */
+    @Bean
+    SyslogConnections syslogConnections() {
+        return new SyslogConnections();
+    }
+
+    /**
+     * A stop drains the pipeline: when Camel starts stopping, the syslog TCP connections are read until they are
+     * done (at most {@code siem.shutdown.timeout}); then Camel stops the routes, waiting for every seda queue to
+     * drain (the routes' {@code shutdownRunningTask: CompleteAllTasks}) for {@code siem.shutdown.timeout} at most.
+     */
+    @Bean
+    EventNotifier syslogDrainOnStop(SyslogConnections connections, ShutdownProperties shutdown) {
+        return new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) throws Exception {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent stopping) {
+                    stopping.getContext().getShutdownStrategy().setTimeout(shutdown.timeout().toSeconds());
+                    connections.drain(shutdown.quiet(), shutdown.timeout());
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+        };
     }
 
     /** {@code decoders=#syslogTcpFraming}: a new frame decoder for each TCP connection. */
