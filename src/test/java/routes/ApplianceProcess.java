@@ -23,16 +23,28 @@ public final class ApplianceProcess implements AutoCloseable {
     public final int syslogPort = Appliance.freePort();
     private final Process process;
 
-    /** Starts it and waits until it is ready (60 s at most). */
+    /**
+     * Starts it and waits until it is ready (60 s at most). Settings are {@code --name=value} arguments; those that
+     * start with {@code -X} are options of its JVM.
+     */
     public ApplianceProcess(Path data, String maxHeap, String... settings) throws Exception {
         this.data = data;
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                "--add-modules", "jdk.incubator.vector", "-XX:+ExitOnOutOfMemoryError", "-Xmx" + maxHeap,
-                "-cp", System.getProperty("java.class.path"), CaravanApplication.class.getName(),
+                "--add-modules", "jdk.incubator.vector", "-XX:+ExitOnOutOfMemoryError", "-Xmx" + maxHeap));
+        for (String setting : settings) {
+            if (setting.startsWith("-X")) {
+                command.add(setting);
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CaravanApplication.class.getName(),
                 "--server.port=" + httpPort, "--siem.data-dir=" + data, "--siem.syslog.host=127.0.0.1",
                 "--siem.syslog.udp-port=" + syslogPort, "--siem.syslog.tcp-port=" + syslogPort,
                 "--siem.ingest.api-keys=k", "--siem.store.refresh=100ms"));
-        command.addAll(List.of(settings));
+        for (String setting : settings) {
+            if (!setting.startsWith("-X")) {
+                command.add(setting);
+            }
+        }
         Files.createDirectories(data);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("appliance.log").toFile()).start();
