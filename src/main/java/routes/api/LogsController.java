@@ -1,6 +1,9 @@
 package routes.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -13,10 +16,15 @@ import routes.store.TimeBounds;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
-/** Event search: {@code GET /api/v1/logs} (newest first, paged by cursor) and {@code GET /api/v1/logs/stats}. */
+/**
+ * Event search: {@code GET /api/v1/logs} (newest first, paged by cursor, each page bounded in bytes),
+ * {@code GET /api/v1/logs/{id}} (one event whole) and {@code GET /api/v1/logs/stats}.
+ */
 @RestController
 @RequestMapping("/api/v1/logs")
 public class LogsController {
@@ -24,9 +32,14 @@ public class LogsController {
     static final int MAX_PAGE = 1000;
 
     private final EventStore events;
+    private final long maxResponseBytes;
+    private final int maxValueChars;
+    private final ObjectMapper json = new ObjectMapper();
 
-    public LogsController(EventStore events) {
+    public LogsController(EventStore events, ApiProperties api) {
         this.events = events;
+        this.maxResponseBytes = api.maxResponseSize().toBytes();
+        this.maxValueChars = api.maxValueChars();
     }
 
     /**
@@ -44,18 +57,71 @@ public class LogsController {
                                       @RequestParam(required = false) String to,
                                       @RequestParam(defaultValue = "50") int size,
                                       @RequestParam(required = false) String cursor,
-                                      @RequestParam(required = false) String kind) {
+                                      @RequestParam(required = false) String kind) throws JsonProcessingException {
         if (size < 1 || size > MAX_PAGE) {
             throw new BadRequest("size must be between 1 and " + MAX_PAGE);
         }
         EventStore.SearchResult result = events.search(new EventStore.SearchRequest(ofKind(q, kind),
                 bound("from", from, false),
                 bound("to", to, true), size, cursor));
+        // a page is bounded in bytes as well as in events: long values are cut in listings, and a page that would
+        // grow past the limit ends early, its cursor going on from the last event it holds
+        List<Map<String, Object>> page = new ArrayList<>(result.events().size());
+        long bytes = 0;
+        String next = result.next();
+        for (Event event : result.events()) {
+            Map<String, Object> listed = listed(event);
+            long listedBytes = json.writeValueAsBytes(listed).length;
+            if (!page.isEmpty() && bytes + listedBytes > maxResponseBytes) {
+                next = EventStore.cursorAfter(result.events().get(page.size() - 1));
+                break;
+            }
+            page.add(listed);
+            bytes += listedBytes;
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("total", result.total());
-        answer.put("events", result.events().stream().map(LogsController::json).toList());
-        answer.put("next", result.next());
+        answer.put("events", page);
+        answer.put("next", next);
+        if (page.size() < result.events().size()) {
+            answer.put("partial", "the page ends after " + page.size() + " events to stay under "
+                    + maxResponseBytes + " bytes (siem.api.max-response-size); 'next' goes on from there");
+        }
         return answer;
+    }
+
+    /** One event whole, every value as long as it was stored: 404 when no event has the id. */
+    @GetMapping("/{id}")
+    public ResponseEntity<Map<String, Object>> event(@PathVariable String id) {
+        List<Event> found = events.byIds(List.of(id));
+        if (found.isEmpty()) {
+            return ResponseEntity.status(404).body(Map.of("error", "no event with id '" + id + "'"));
+        }
+        return ResponseEntity.ok(json(found.getFirst()));
+    }
+
+    /** The event as a listing shows it: values longer than the listing limit cut, and named in {@code _truncated}. */
+    private Map<String, Object> listed(Event event) {
+        Map<String, Object> fields = new LinkedHashMap<>(event.fields().size());
+        List<String> cut = new ArrayList<>();
+        for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+            Object value = field.getValue();
+            if (value instanceof String text && text.length() > maxValueChars) {
+                value = text.substring(0, maxValueChars) + "…";
+                cut.add(field.getKey());
+            } else if (value instanceof List<?> list && list.stream().anyMatch(v -> v instanceof String t
+                    && t.length() > maxValueChars)) {
+                value = list.stream().map(v -> v instanceof String t && t.length() > maxValueChars
+                        ? t.substring(0, maxValueChars) + "…" : v).toList();
+                cut.add(field.getKey());
+            }
+            fields.put(field.getKey(), value);
+        }
+        Map<String, Object> listed = json(cut.isEmpty() ? event : Event.restore(event.id(), fields));
+        if (!cut.isEmpty()) {
+            listed.put("_truncated", cut);
+        }
+        return listed;
     }
 
     /**

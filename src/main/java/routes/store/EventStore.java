@@ -33,6 +33,11 @@ public interface EventStore {
      */
     String unavailable();
 
+    /** The {@code next} cursor of a page that ends with this event: the following page starts after it. */
+    static String cursorAfter(Event event) {
+        return new SearchCursor(event.timestamp().toEpochMilli(), event.id()).encode();
+    }
+
     /** A query in Lucene syntax over ECS fields; null or blank matches everything. Bounds may be null. */
     record SearchRequest(String query, Instant from, Instant to, int size, String cursor) {
     }

@@ -27,12 +27,60 @@ class IngestLimitsEndToEndTest extends SharedAppliance {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
 
         JsonNode found = appliance.eventsUntilTotal("user.name:limits-huge", 1);
-        JsonNode event = found.at("/events/0");
-        assertThat(event.at("/url/original").asText()).hasSize(32 * 1024).startsWith("/search?q=AAAA");
-        assertThat(event.at("/tags").toString()).contains("truncated");
-        assertThat(event.at("/labels/truncated_fields").asText()).isEqualTo("url.original");
+        JsonNode listed = found.at("/events/0");
+        assertThat(listed.at("/url/original").asText()).as("cut again in a listing")
+                .hasSize(4096 + 1).startsWith("/search?q=AAAA").endsWith("A…");
+        assertThat(listed.at("/_truncated").toString()).contains("url.original");
+        assertThat(listed.at("/tags").toString()).contains("truncated");
+        assertThat(listed.at("/labels/truncated_fields").asText()).isEqualTo("url.original");
         HttpResponse<String> search = appliance.get("/api/v1/logs?q=user.name:limits-huge");
-        assertThat(search.body().length()).as("a search answer no longer carries the 9 MB").isLessThan(200_000);
+        assertThat(search.body().length()).as("a search answer no longer carries the 9 MB").isLessThan(20_000);
+
+        HttpResponse<String> whole = appliance.get("/api/v1/logs/" + listed.get("_id").asText());
+        assertThat(whole.statusCode()).isEqualTo(200);
+        JsonNode event = Appliance.json(whole.body());
+        assertThat(event.at("/url/original").asText()).as("stored cut at the field limit").hasSize(32 * 1024);
+        assertThat(event.has("_truncated")).isFalse();
+        assertThat(appliance.get("/api/v1/logs/no-such-event").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aPageThatWouldPassTheResponseLimitEndsEarlyAndItsCursorGoesOnWithoutGapsOrRepeats() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        // 300 events of ten 4,000-character values: about 12 MB listed, over the 8 MB a page may hold
+        for (int part = 0; part < 2; part++) {
+            List<String> records = new ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                StringBuilder record = new StringBuilder("{\"user\":{\"name\":\"limits-page\"},\"message\":\"p"
+                        + (part * 150 + i) + "\",\"labels\":{");
+                for (int f = 0; f < 10; f++) {
+                    record.append(f == 0 ? "" : ",").append("\"f").append(f).append("\":\"")
+                            .append(Character.toString('a' + f).repeat(4000)).append('"');
+                }
+                records.add(record.append("}}").toString());
+            }
+            assertThat(appliance.post("/api/ingest_log", "application/json", "k", "[" + String.join(",", records) + "]")
+                    .statusCode()).isEqualTo(202);
+        }
+        appliance.eventsUntilTotal("user.name:limits-page", 300);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            HttpResponse<String> answer = appliance.get("/api/v1/logs?size=1000&q=user.name:limits-page"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(answer.body().length()).isLessThanOrEqualTo(8 * 1024 * 1024);
+            JsonNode page = Appliance.json(answer.body());
+            page.get("events").forEach(e -> assertThat(seen.add(e.get("_id").asText())).as("no repeat").isTrue());
+            if (pages == 0) {
+                assertThat(page.get("events").size()).isLessThan(300);
+                assertThat(page.get("partial").asText()).contains("max-response-size");
+            }
+            cursor = page.get("next").isNull() ? null : page.get("next").asText();
+            pages++;
+        } while (cursor != null && pages < 10);
+        assertThat(seen).hasSize(300);
+        assertThat(pages).isGreaterThan(1);
     }
 
     @Test
