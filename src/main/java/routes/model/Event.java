@@ -20,6 +20,16 @@ public final class Event implements java.io.Serializable {
     @java.io.Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Longest field name an event takes: longer ones come only from hostile or broken input (a key=value line whose
+     * key is 50,000 characters), would make the stored event unreadable by JSON parsers' name limits, and are not
+     * set; the event is tagged {@link #FIELD_NAME_TOO_LONG} (its line is whole in {@code event.original}).
+     */
+    public static final int MAX_FIELD_NAME = 256;
+
+    /** The tag of an event that had a field whose name was longer than {@link #MAX_FIELD_NAME}. */
+    public static final String FIELD_NAME_TOO_LONG = "field_name_too_long";
+
     /** The tag of an event whose line broke the format it claimed (it is stored, and kept as a dead letter). */
     public static final String MALFORMED = "malformed";
 
@@ -133,6 +143,10 @@ public final class Event implements java.io.Serializable {
          * is empty or does not fit the type.
          */
         public boolean put(String field, Object value) {
+            if (field.length() > MAX_FIELD_NAME) {
+                add("tags", FIELD_NAME_TOO_LONG);
+                return false;
+            }
             Object coerced = coerce(field, value);
             if (coerced == null) {
                 return false;
@@ -148,6 +162,10 @@ public final class Event implements java.io.Serializable {
 
         /** Adds a value to a list field such as {@code tags} or {@code event.category}. */
         public void add(String field, String value) {
+            if (field.length() > MAX_FIELD_NAME) {
+                add("tags", FIELD_NAME_TOO_LONG);
+                return;
+            }
             Object current = fields.get(field);
             List<String> list = new ArrayList<>(4);
             if (current instanceof List<?> existing) {

@@ -1,6 +1,7 @@
 package routes.store;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.lucene.document.Document;
@@ -103,7 +104,14 @@ public final class LuceneEventStore implements EventStore, Closeable {
     private final ScheduledExecutorService committer;
     private final EventQueryParser queries = new EventQueryParser();
     private final JsonFactory jsonFactory = new JsonFactory();
-    private final ObjectMapper json = new ObjectMapper();
+    /**
+     * Reads stored events back: without the parser's default bounds on name and value length, which are for
+     * untrusted input; an event the store took must be readable again, or one event would fail every search that
+     * finds it.
+     */
+    private final ObjectMapper json = new ObjectMapper(JsonFactory.builder().streamReadConstraints(
+            StreamReadConstraints.builder().maxNameLength(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE)
+                    .build()).build());
     /** The open writer and its searchers; replaced when a writer that closed itself is opened again. */
     private volatile Writing open;
     private volatile boolean closing;

@@ -41,6 +41,22 @@ class NormalizerTest {
     }
 
     @Test
+    void aFieldNameLongerThanAnyRealOneIsNotSetAndTheEventSaysSo() {
+        String key = "A".repeat(54_485);
+        Event line = normalizer.normalizeRecord(RawLog.line("dat" + key + "=x user=bob src=198.51.100.80",
+                "tcp", null));
+        assertThat(line.fields().keySet()).allSatisfy(name -> assertThat(name.length())
+                .isLessThanOrEqualTo(Event.MAX_FIELD_NAME));
+        assertThat(line.getString("tags")).contains(Event.FIELD_NAME_TOO_LONG);
+        assertThat(line.getString("event.original")).contains(key);
+        assertThat(line.getString("user.name")).isEqualTo("bob");
+        Event json = normalizer.normalizeRecord(new RawLog(null, Map.of(key, "x", "user", Map.of("name", "bob")),
+                java.time.Instant.now(), "http", null, false));
+        assertThat(json.getString("user.name")).isEqualTo("bob");
+        assertThat(json.getString("tags")).contains(Event.FIELD_NAME_TOO_LONG);
+    }
+
+    @Test
     void anEpochTimeNoEventCanCarryIsKeptAsALabelAndTagged() {
         for (Object poison : List.of(Long.MIN_VALUE, Long.MAX_VALUE, -62_200_000_000_000L)) {
             Event event = normalizer.normalizeRecord(new RawLog(null, Map.of("@timestamp", poison, "message", "x"),
