@@ -14,7 +14,9 @@ import java.util.List;
 /**
  * Frames syslog over TCP (RFC 6587). Each frame is read either as octet-counted ({@code 123 <34>1 ...}: digits, a
  * space, then a message starting with {@code <}) or as newline-terminated, decided frame by frame, so one port
- * takes both kinds of sender. Frames longer than the limit are cut and flagged. Frames read from one socket read
+ * takes both kinds of sender. Frames longer than the limit are cut and flagged. An octet count the data
+ * contradicts (inside the counted bytes a line starts with a syslog priority, {@code \n<13>}) ends its frame at
+ * that newline, flagged, and reading goes on with the frame there. Frames read from one socket read
  * are handed on together as one {@code List<RawLog>}, so a busy connection costs one exchange per read, not per
  * line. One instance per connection.
  */
@@ -128,6 +130,13 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
             if (end - body < length) {
                 return false;
             }
+            int lie = newFrameInside(body, body + (int) length);
+            if (lie >= 0) {
+                // the count runs over the next frame: the frame ends at the newline before it, flagged
+                add(body, lie - body, true, received);
+                start = lie + 1;
+                return true;
+            }
             add(body, (int) length, false, received);
             start = body + (int) length;
             return true;
@@ -135,10 +144,38 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
         if (end - body < maxFrame) {
             return false;
         }
+        int lie = newFrameInside(body, body + maxFrame);
+        if (lie >= 0) {
+            add(body, lie - body, true, received);
+            start = lie + 1;
+            return true;
+        }
         add(body, maxFrame, true, received);
         start = body + maxFrame;
         skipping = length - maxFrame;
         return true;
+    }
+
+    /**
+     * Where, inside an octet-counted frame, a newline is followed by a syslog priority ({@code \n<13>}): the count
+     * is contradicted by the data, since a message's own lines do not start with one. -1 when none is.
+     */
+    private int newFrameInside(int from, int to) {
+        for (int i = from; i < to - 3; i++) {
+            if (buffer[i] != '\n' || buffer[i + 1] != '<') {
+                continue;
+            }
+            int digits = 0;
+            int j = i + 2;
+            while (j < to && digits < 4 && isDigit(buffer[j])) {
+                j++;
+                digits++;
+            }
+            if (digits >= 1 && digits <= 3 && j < to && buffer[j] == '>') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private boolean newlineTerminated(Instant received) {

@@ -580,7 +580,16 @@ public final class LuceneEventStore implements EventStore, Closeable {
         synchronized (this) {
             closing = true;
         }
-        committer.shutdownNow();
+        // never interrupted: a thread interrupted inside Lucene's file I/O closes the channel under it, the index lock's
+        // among them, and the last commit then fails ("FileLock invalidated by an external force")
+        committer.shutdown();
+        try {
+            if (!committer.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("An event index commit still runs after 30 s; closing the index anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Writing last = open;
         last.reopener().close();
         last.searchers().close();

@@ -100,6 +100,30 @@ class SyslogFrameDecoderTest {
     }
 
     @Test
+    void aCountUnderTheLimitThatRunsOverTheNextFramesEndsAtTheFirstOfThemFlagged() {
+        channel = new EmbeddedChannel(new SyslogFrameDecoder(1024, 5000));
+        String lines = "<13>Nov 23 10:00:00 h app: line 1\n<13>Nov 23 10:00:01 h app: line 2\n";
+        // 500 counted bytes, but the message is 23 bytes and the lines after it are frames of their own
+        String all = "500 <13>1 - h app - - - short" + "\n" + lines + "x".repeat(500) + "\n";
+        for (int at = 0; at < all.length(); at += 7) {
+            send(all.substring(at, Math.min(all.length(), at + 7)));
+        }
+        List<RawLog> logs = received();
+        assertThat(texts(logs).subList(0, 3)).containsExactly("<13>1 - h app - - - short",
+                "<13>Nov 23 10:00:00 h app: line 1", "<13>Nov 23 10:00:01 h app: line 2");
+        assertThat(logs.getFirst().truncated()).as("the frame whose count lied is flagged").isTrue();
+        assertThat(logs.get(1).truncated()).isFalse();
+
+        // a counted message of several lines (a stack trace) is one frame: its lines do not start like frames
+        String trace = "<11>1 - h app - - - boom\n\tat a.B.c(B.java:1)\n\tat a.D.e(D.java:2)";
+        channel = new EmbeddedChannel(new SyslogFrameDecoder(1024, 5000));
+        send(octetCounted(trace) + "<13>Nov 23 10:00:02 h app: after\n");
+        List<RawLog> two = received();
+        assertThat(texts(two)).containsExactly(trace, "<13>Nov 23 10:00:02 h app: after");
+        assertThat(two).noneMatch(RawLog::truncated);
+    }
+
+    @Test
     void invalidUtf8BytesAreKeptVisible() {
         byte[] bytes = {'o', 'k', ' ', (byte) 0xC3, (byte) 0xA9, ' ', (byte) 0xFF, ' ', (byte) 0xC3, '\n'};
         channel.writeInbound(Unpooled.wrappedBuffer(bytes));
