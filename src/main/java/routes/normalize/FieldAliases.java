@@ -20,6 +20,12 @@ public final class FieldAliases {
     /** The tag of an event whose own time could not be taken (out of range, or no time at all). */
     public static final String INVALID_TIMESTAMP = "invalid_timestamp";
 
+    /**
+     * The tag of an event with a value its ECS field cannot hold (a port outside 0-65535, a number past the range
+     * of a long, an address that is none): the value is kept as it came in {@code labels.<key>}.
+     */
+    public static final String INVALID_VALUE = "invalid_value";
+
     private static final Map<String, String> ALIASES = Map.ofEntries(
             entry("src", "source.address"), entry("src_ip", "source.ip"), entry("srcip", "source.ip"),
             entry("source_ip", "source.ip"), entry("client_ip", "source.ip"),
@@ -76,8 +82,13 @@ public final class FieldAliases {
         switch (field) {
             case "source.address", "destination.address", "source.ip", "destination.ip" ->
                     Parser.putAddress(event, field.substring(0, field.indexOf('.')), value.toString());
-            case "source.port", "destination.port" ->
-                    Parser.putPort(event, field.substring(0, field.indexOf('.')), value.toString());
+            case "source.port", "destination.port" -> {
+                Parser.putPort(event, field.substring(0, field.indexOf('.')), value.toString());
+                if (!event.has(field)) {
+                    event.put("labels." + key, value.toString());
+                    event.add("tags", INVALID_VALUE);
+                }
+            }
             case "@timestamp" -> {
                 Object time = value instanceof Number n ? Timestamps.fromEpoch(n.longValue()) : value;
                 if (time == null || !event.put(field, time)) {
@@ -92,6 +103,9 @@ public final class FieldAliases {
             default -> {
                 if (!event.put(field, value)) {
                     event.put("labels." + key, value.toString());
+                    if (EcsSchema.declaredType(field) != null) {
+                        event.add("tags", INVALID_VALUE);
+                    }
                 }
             }
         }

@@ -68,7 +68,7 @@ public interface Parser {
         if (port != null && !port.isEmpty() && port.length() <= 5) {
             try {
                 int value = Integer.parseInt(port);
-                if (value <= 65535) {
+                if (value >= 0 && value <= 65535) {
                     event.put(side + ".port", (long) value);
                 }
             } catch (NumberFormatException ignored) {

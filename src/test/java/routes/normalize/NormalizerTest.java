@@ -57,6 +57,28 @@ class NormalizerTest {
     }
 
     @Test
+    void valuesTheirFieldCannotHoldAreKeptAsLabelsAndTagged() {
+        Event event = normalizer.normalizeRecord(new RawLog(null, Map.of(
+                "source", Map.of("port", 99999, "ip", "198.51.100.81"),
+                "destination", Map.of("port", -1),
+                "http", Map.of("response", Map.of("body", Map.of("bytes", "99999999999999999999"))),
+                "message", "odd numbers"), java.time.Instant.now(), "http", null, false));
+        assertThat(event.get("source.port")).isNull();
+        assertThat(event.get("destination.port")).isNull();
+        assertThat(event.get("http.response.body.bytes")).isNull();
+        assertThat(event.getString("labels.source.port")).isEqualTo("99999");
+        assertThat(event.getString("labels.destination.port")).isEqualTo("-1");
+        assertThat(event.getString("labels.http.response.body.bytes")).isEqualTo("99999999999999999999");
+        assertThat(event.getString("tags")).contains(FieldAliases.INVALID_VALUE);
+        assertThat(event.getString("source.ip")).isEqualTo("198.51.100.81");
+
+        Event fine = normalizer.normalizeRecord(new RawLog(null, Map.of("source", Map.of("port", 443),
+                "message", "fine"), java.time.Instant.now(), "http", null, false));
+        assertThat(fine.getLong("source.port")).isEqualTo(443L);
+        assertThat(fine.get("tags")).isNull();
+    }
+
+    @Test
     void anEpochTimeNoEventCanCarryIsKeptAsALabelAndTagged() {
         for (Object poison : List.of(Long.MIN_VALUE, Long.MAX_VALUE, -62_200_000_000_000L)) {
             Event event = normalizer.normalizeRecord(new RawLog(null, Map.of("@timestamp", poison, "message", "x"),
