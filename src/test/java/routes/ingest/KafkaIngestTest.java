@@ -65,4 +65,35 @@ class KafkaIngestTest {
         JsonNode apache = appliance.eventsUntilTotal("event.dataset:web.error AND source.ip:203.0.113.9", 1);
         assertThat(apache.get("total").asLong()).isEqualTo(1);
     }
+
+    @Test
+    void aPoisonTimestampAndAnOversizeMessageCostOnlyThemselves() throws Exception {
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        StringBuilder array = new StringBuilder("[");
+        for (int i = 0; i < 200; i++) {
+            array.append(i == 0 ? "" : ",").append("{\"@timestamp\":")
+                    .append(i == 100 ? "-9223372036854775808" : "\"2026-12-03T10:00:00Z\"")
+                    .append(",\"user\":{\"name\":\"kafka-poison\"},\"message\":\"record ").append(i).append("\"}");
+        }
+        StringBuilder tooMany = new StringBuilder("[");
+        for (int i = 0; i <= 10_000; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"message\":\"kafka-too-many ").append(i).append("\"}");
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config)) {
+            producer.send(new ProducerRecord<>("test.logs", "a", array.append("]").toString()));
+            producer.send(new ProducerRecord<>("test.logs", "a", tooMany.append("]").toString()));
+            producer.send(new ProducerRecord<>("test.logs", "a", "{\"user\":{\"name\":\"kafka-poison\"},"
+                    + "\"message\":\"after them\"}"));
+            producer.flush();
+        }
+        Appliance appliance = new Appliance(httpPort);
+        assertThat(appliance.eventsUntilTotal("user.name:kafka-poison", 201).get("total").asLong())
+                .as("the 199 good records, the poisoned one and the message after them").isEqualTo(201);
+        JsonNode tagged = appliance.eventsUntilTotal("user.name:kafka-poison AND tags:invalid_timestamp", 1);
+        assertThat(tagged.get("total").asLong()).isEqualTo(1);
+        assertThat(appliance.eventsUntilTotal("kafka-too-many", 0).get("total").asLong())
+                .as("a message of more records than allowed is refused whole, to the dead letters").isZero();
+    }
 }

@@ -81,6 +81,20 @@ class PoisonRecordEndToEndTest extends SharedAppliance {
     }
 
     @Test
+    void asJsonLinesInAFileDroppedInTheInbox() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < RECORDS; i++) {
+            lines.add(record("poison-file", i));
+        }
+        java.nio.file.Path staged = java.nio.file.Files.createTempFile("poison", ".ndjson");
+        java.nio.file.Files.write(staged, lines);
+        // moved in whole, as a shipper would, so the inbox never sees a half-written file
+        java.nio.file.Files.move(staged, DATA.resolve("inbox").resolve("poison.ndjson"));
+        assertAllStoredAndThePoisonTagged(appliance, "poison-file");
+    }
+
+    @Test
     void asJsonInSyslogOverUdp() throws Exception {
         Appliance appliance = new Appliance(httpPort);
         try (DatagramSocket socket = new DatagramSocket()) {
