@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.springframework.context.annotation.Bean;
+import routes.store.DeadLetters;
 import org.springframework.context.annotation.Configuration;
 import routes.SiemProperties;
 
@@ -23,8 +24,10 @@ import java.time.Clock;
 public class DetectConfiguration {
 
     @Bean
-    SigmaEngine sigmaEngine() {
-        return new SigmaEngine();
+    SigmaEngine sigmaEngine(DeadLetters deadLetters) {
+        SigmaEngine engine = new SigmaEngine();
+        engine.onFailure((event, reason) -> deadLetters.event("detect", reason, event));
+        return engine;
     }
 
     @Bean

@@ -15,6 +15,9 @@ import java.util.List;
  */
 public final class EventEnricher {
 
+    /** The tag of an event whose enrichment failed; {@code labels.enrichment_error} says why. */
+    public static final String ENRICHMENT_FAILED = "enrichment_failed";
+
     private static final List<String> SIDES = List.of("source", "destination");
     private static final List<String> ADDRESSES = List.of("source.ip", "destination.ip");
     private static final List<String> DOMAINS = List.of("source.domain", "destination.domain", "url.domain",
@@ -32,7 +35,15 @@ public final class EventEnricher {
     public List<Event> enrich(List<Event> events) {
         List<Event> enriched = new ArrayList<>(events.size());
         for (Event event : events) {
-            enriched.add(enrichEvent(event));
+            try {
+                enriched.add(enrichEvent(event));
+            } catch (RuntimeException e) {
+                // the event goes on as it was, and says it was not enriched and why; the batch goes on
+                Event.Builder failed = event.toBuilder();
+                failed.add("tags", ENRICHMENT_FAILED);
+                failed.put("labels.enrichment_error", e.getClass().getSimpleName() + ": " + e.getMessage());
+                enriched.add(failed.build());
+            }
         }
         return enriched;
     }

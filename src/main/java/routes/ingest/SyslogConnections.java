@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -26,6 +27,11 @@ public final class SyslogConnections extends ChannelInboundHandlerAdapter {
 
     private final ChannelGroup open = new DefaultChannelGroup("syslog-tcp", GlobalEventExecutor.INSTANCE);
     private final AtomicLong lastRead = new AtomicLong(System.nanoTime());
+    /**
+     * Reads being handed on now: a connection whose records wait for room in a full queue is not quiet, though it
+     * reads nothing meanwhile (the bytes its sender goes on writing wait in the socket).
+     */
+    private final AtomicInteger handing = new AtomicInteger();
     private volatile boolean draining;
 
     @Override
@@ -41,8 +47,25 @@ public final class SyslogConnections extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        lastRead.set(System.nanoTime());
-        super.channelRead(ctx, msg);
+        handing.incrementAndGet();
+        try {
+            super.channelRead(ctx, msg);
+        } finally {
+            lastRead.set(System.nanoTime());
+            handing.decrementAndGet();
+        }
+    }
+
+    /** The frame decoder hands its batch on here; while the pipeline's queue is full this waits, and is not quiet. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        handing.incrementAndGet();
+        try {
+            super.channelReadComplete(ctx);
+        } finally {
+            lastRead.set(System.nanoTime());
+            handing.decrementAndGet();
+        }
     }
 
     /** Connections open now. */
@@ -63,7 +86,7 @@ public final class SyslogConnections extends ChannelInboundHandlerAdapter {
         }
         while (!open.isEmpty()) {
             long now = System.nanoTime();
-            if (now - lastRead.get() >= quiet.toNanos()) {
+            if (handing.get() == 0 && now - lastRead.get() >= quiet.toNanos()) {
                 break;
             }
             if (now >= deadline) {

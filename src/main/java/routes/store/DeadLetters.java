@@ -103,6 +103,11 @@ public final class DeadLetters {
         return events;
     }
 
+    /** Keeps one event that a stage could not finish with, and why (the event itself goes on). */
+    public void event(String stage, String reason, Event event) {
+        write(stage, reason, event.getString("input.type"), origin(event), event.toNested());
+    }
+
     /** The pipeline's one error handler: whatever a stage failed on is kept here with the exception as reason. */
     public void failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -106,7 +106,14 @@ public final class AnomalyDetector {
         for (int i = 0; i < events.size(); i++) {
             Event event = events.get(i);
             AnomalyFamily family = AnomalyFamily.of(event);
-            double[] vector = family == null ? null : prepare(family, event);
+            double[] vector;
+            try {
+                vector = family == null ? null : prepare(family, event);
+            } catch (RuntimeException e) {
+                // this event is not scored, and the log says why; the rest of the batch is
+                LOG.warn("Event {} could not be scored by the {} model: {}", event.id(), family, e.toString());
+                continue;
+            }
             AnomalyModel model = vector == null ? null : models.computeIfAbsent(family,
                     f -> families.get(f).model);
             if (model != null) {

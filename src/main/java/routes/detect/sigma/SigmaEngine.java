@@ -2,12 +2,15 @@ package routes.detect.sigma;
 
 import routes.model.Finding;
 import routes.model.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * Evaluates every event against the compiled Sigma rules as it streams past. Rules are indexed by log source: an
@@ -17,7 +20,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SigmaEngine {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SigmaEngine.class);
+
     private volatile RuleIndex index = new RuleIndex(List.of());
+    private volatile BiConsumer<Event, String> failures = (event, reason) -> LOG.warn("Event {}: {}", event.id(),
+            reason);
+
+    /**
+     * Where a rule that fails on an event is reported (the appliance keeps a dead letter); the event goes on to
+     * the other rules, and the batch to the next stage.
+     */
+    public void onFailure(BiConsumer<Event, String> handler) {
+        this.failures = handler;
+    }
 
     /** Replaces the rule set. */
     public void load(List<SigmaRule> rules) {
@@ -52,7 +67,17 @@ public final class SigmaEngine {
         for (int i = candidates.nextSetBit(0); i >= 0; i = candidates.nextSetBit(i + 1)) {
             SigmaRule rule = rules[i];
             context.rollback(0);
-            if (rule.detection().matches(context)) {
+            boolean matched;
+            try {
+                matched = rule.detection().matches(context);
+            } catch (RuntimeException | StackOverflowError e) {
+                // a regular expression that recurses past the stack on a long value (a padded field), or a rule
+                // bug: this rule misses this event, and says so; nothing else does
+                failures.accept(event, "rule " + rule.id() + " (" + rule.title() + ") failed on the event: "
+                        + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+                continue;
+            }
+            if (matched) {
                 if (findings == null) {
                     findings = new ArrayList<>(2);
                 }

@@ -57,6 +57,24 @@ class SigmaEngineTest {
     }
 
     @Test
+    void aRuleThatFailsOnAPaddedFieldMissesOnlyThatEventAndSaysSo() {
+        // Java's regular expressions recurse per repetition of a group: a padded value overflows the stack
+        SigmaRule regex = rule("selection:\n  url.original|re: '(a|b)*c'\ncondition: selection");
+        SigmaRule plain = rule("selection:\n  message|contains: 'attack'\ncondition: selection");
+        SigmaEngine engine = new SigmaEngine();
+        engine.load(List.of(regex, plain));
+        List<String> failures = new java.util.ArrayList<>();
+        engine.onFailure((event, reason) -> failures.add(event.getString("user.name") + ": " + reason));
+        Event padded = fields(Map.of("message", "attack", "url.original", "ab".repeat(50_000), "user.name",
+                "padded"));
+        Event next = fields(Map.of("message", "attack again", "user.name", "next"));
+        List<Finding> findings = engine.evaluateAll(List.of(padded, next));
+        assertThat(findings).extracting(Finding::eventId).containsExactly(padded.id(), next.id());
+        assertThat(failures).singleElement().satisfies(f -> assertThat(f).startsWith("padded: rule ")
+                .contains("StackOverflowError"));
+    }
+
+    @Test
     void aVendorFieldNameMeansInARuleWhatItMeansInALog() {
         // one alias table: the key=value parser reads src_ip and dst_port into ECS, and a rule naming them looks there
         Event firewall = line("Nov 23 10:00:00 fw1 filterlog: action=block src_ip=198.51.100.23 dst_ip=10.0.0.5 "
