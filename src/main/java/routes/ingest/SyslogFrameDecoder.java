@@ -29,6 +29,8 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
     private byte[] buffer = new byte[8192];
     private int start;
     private int end;
+    /** Bytes of the octet-counted frame being read already checked for a contradicting frame start. */
+    private int scanned;
     /** Bytes still to skip of a frame that was cut at the limit; -1 means skip to the next newline. */
     private long skipping;
     private List<RawLog> batch = new ArrayList<>();
@@ -126,28 +128,27 @@ public final class SyslogFrameDecoder extends ChannelInboundHandlerAdapter {
             length = length * 10 + (buffer[i] - '0');
         }
         int body = space + 1;
-        if (length <= maxFrame) {
-            if (end - body < length) {
-                return false;
-            }
-            int lie = newFrameInside(body, body + (int) length);
-            if (lie >= 0) {
-                // the count runs over the next frame: the frame ends at the newline before it, flagged
-                add(body, lie - body, true, received);
-                start = lie + 1;
-                return true;
-            }
-            add(body, (int) length, false, received);
-            start = body + (int) length;
-            return true;
-        }
-        if (end - body < maxFrame) {
-            return false;
-        }
-        int lie = newFrameInside(body, body + maxFrame);
+        int counted = (int) Math.min(length, maxFrame);
+        // what has arrived of the counted bytes is checked as it comes (from where the last read left off, less the
+        // few bytes a priority spans), so a count the data contradicts is found without waiting for bytes that a
+        // liar never sends
+        int available = Math.min(end - body, counted);
+        int lie = newFrameInside(body + Math.max(0, scanned - 6), body + available);
         if (lie >= 0) {
+            // the count runs over the next frame: the frame ends at the newline before it, flagged
+            scanned = 0;
             add(body, lie - body, true, received);
             start = lie + 1;
+            return true;
+        }
+        scanned = available;
+        if (available < counted) {
+            return false;
+        }
+        scanned = 0;
+        if (length <= maxFrame) {
+            add(body, (int) length, false, received);
+            start = body + (int) length;
             return true;
         }
         add(body, maxFrame, true, received);

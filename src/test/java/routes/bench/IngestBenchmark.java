@@ -108,7 +108,8 @@ public final class IngestBenchmark {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (get("/actuator/health").contains("UP")) {
+                // the whole appliance, not one of its components (the health answer lists them all)
+                if (get("/actuator/health/readiness").startsWith("{\"status\":\"UP\"")) {
                     System.out.println("appliance up (pid " + appliance.pid() + "), data in " + data);
                     return;
                 }

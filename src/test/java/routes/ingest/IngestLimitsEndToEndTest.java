@@ -84,6 +84,27 @@ class IngestLimitsEndToEndTest extends SharedAppliance {
     }
 
     @Test
+    void lyingOctetCountsOverSyslogTcpCostOnlyTheirOwnFrame() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        List<String> lines = new ArrayList<>();
+        // a count far over the limit, then a count under it that runs over the next frames
+        lines.add("999999999 <13>1 - liar-host app - - - the huge count " + "z".repeat(100));
+        for (int i = 0; i < 500; i++) {
+            lines.add("<13>Dec  3 10:00:00 octet-host app: line " + i);
+        }
+        lines.add("900 <13>1 - liar-host app - - - the small count");
+        for (int i = 500; i < 1000; i++) {
+            lines.add("<13>Dec  3 10:00:00 octet-host app: line " + i);
+        }
+        Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
+        assertThat(appliance.eventsUntilTotal("host.name:octet-host", 1000).get("total").asLong())
+                .as("every line after a lying count is its own event").isEqualTo(1000);
+        JsonNode liars = appliance.eventsUntilTotal("host.name:liar-host", 2);
+        assertThat(liars.get("total").asLong()).isEqualTo(2);
+        assertThat(liars.get("events")).allSatisfy(e -> assertThat(e.at("/tags").toString()).contains("truncated"));
+    }
+
+    @Test
     void aRequestWithMoreRecordsThanAllowedIsRefusedWholeWithTheReason() throws Exception {
         Appliance appliance = new Appliance(httpPort);
         List<String> records = new ArrayList<>();
