@@ -69,9 +69,14 @@ public final class Appliance {
 
     /** A value read again and again (every 100 ms) until it satisfies the condition; the last one after 15 s. */
     public static <T> T until(java.util.concurrent.Callable<T> read, Predicate<T> condition) {
+        return until(read, condition, Duration.ofSeconds(15));
+    }
+
+    /** Polls until the condition holds, for {@code atMost}; the last value read either way. */
+    public static <T> T until(java.util.concurrent.Callable<T> read, Predicate<T> condition, Duration atMost) {
         java.util.concurrent.atomic.AtomicReference<T> last = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+            org.awaitility.Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         last.set(read.call());
                         return condition.test(last.get());
@@ -142,6 +147,15 @@ public final class Appliance {
     /** As {@link #searchUntil}, counting only events, not the signals detection writes beside them. */
     public JsonNode eventsUntil(String query, Predicate<JsonNode> condition) throws Exception {
         return searchUntil("event.kind:event AND (" + query + ")", condition);
+    }
+
+    /** As {@link #eventsUntil(String, Predicate)}, waiting up to {@code atMost}. */
+    public JsonNode eventsUntil(String query, Predicate<JsonNode> condition, Duration atMost) {
+        return until(() -> {
+            HttpResponse<String> response = get("/api/v1/logs?size=1&q="
+                    + URLEncoder.encode("event.kind:event AND (" + query + ")", StandardCharsets.UTF_8));
+            return JSON.readTree(response.body());
+        }, condition, atMost);
     }
 
     public JsonNode eventsUntilTotal(String query, long total) throws Exception {

@@ -3,6 +3,8 @@ package routes.normalize;
 import routes.model.EcsSchema;
 import routes.model.Event;
 import routes.model.RawLog;
+import routes.ingest.IngestLimits;
+import routes.ingest.IngestRecords;
 import routes.normalize.JsonLineParser.JsonRecords;
 
 import java.time.ZoneId;
@@ -20,10 +22,22 @@ public final class Normalizer {
     private final SyslogParser syslog;
     private final Parsers parsers;
 
+    private final int maxFieldChars;
+
     /** @param zone the zone for times that carry none (RFC 3164, Apache and nginx error logs) */
     public Normalizer(ZoneId zone) {
+        this(zone, IngestLimits.defaults().fieldChars());
+    }
+
+    /**
+     * @param zone          the zone for times that carry none (RFC 3164, Apache and nginx error logs)
+     * @param maxFieldChars a field's value is cut here whatever the input and parser (the whole line stays in
+     *                      {@code message} and {@code event.original}, bounded by the record size)
+     */
+    public Normalizer(ZoneId zone, int maxFieldChars) {
         this.syslog = new SyslogParser(zone);
         this.parsers = Parsers.discover(zone);
+        this.maxFieldChars = maxFieldChars;
     }
 
     /** Normalizes a batch; blank lines are skipped, every other record gives one event. */
@@ -75,7 +89,31 @@ public final class Normalizer {
             line(line, raw, event);
         }
         provenance(raw, event);
-        return event.build();
+        return capped(event.build());
+    }
+
+    /** The event with every value but the line itself cut at the field limit, tagged and named when one was. */
+    private Event capped(Event event) {
+        Event.Builder cut = null;
+        List<String> names = null;
+        for (Map.Entry<String, Object> field : event.fields().entrySet()) {
+            if (field.getValue() instanceof String text && text.length() > maxFieldChars
+                    && !field.getKey().equals("message") && !field.getKey().equals("event.original")) {
+                if (cut == null) {
+                    cut = event.toBuilder();
+                    names = new ArrayList<>();
+                }
+                cut.put(field.getKey(), text.substring(0, maxFieldChars));
+                names.add(field.getKey());
+            }
+        }
+        if (cut == null) {
+            return event;
+        }
+        String earlier = event.getString(IngestRecords.TRUNCATED_FIELDS);
+        cut.put(IngestRecords.TRUNCATED_FIELDS, (earlier == null ? "" : earlier + ",") + String.join(",", names));
+        cut.add("tags", "truncated");
+        return cut.build();
     }
 
     private void structured(RawLog raw, Event.Builder event) {

@@ -8,6 +8,7 @@ import routes.ApplianceProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HeapAttackTest {
 
     private static final int POSTERS = 4;
+    private static final int FLOOD = 100_000;
 
     private static String array(int records, String marker, int request) {
         StringBuilder body = new StringBuilder(records * 30);
@@ -94,6 +96,20 @@ class HeapAttackTest {
                     .isEqualTo(accepted.get());
             assertThat(api.eventsUntilTotal("hbx", 0).get("total").asLong()).isZero();
             assertThat(api.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+            // then a flood of failed SSH logins over syslog TCP, each a finding that meets the correlations: the
+            // stages after the queues must not run ahead of them (seda's multipleConsumers did, into a thread pool's
+            // backlog of a thousand batches: 300,000 such lines filled a 2 GB heap)
+            List<String> flood = new ArrayList<>(FLOOD);
+            for (int i = 0; i < FLOOD; i++) {
+                flood.add("<38>Dec  3 10:" + String.format("%02d:%02d", (i / 60) % 60, i % 60) + " bastion sshd[" + i
+                        + "]: Failed password for invalid user heapflood" + (i % 500) + " from 198.18." + (i % 200)
+                        + "." + (i % 250 + 1) + " port " + (20000 + i % 40000) + " ssh2");
+            }
+            Appliance.sendSyslogTcp(appliance.syslogPort, flood);
+            JsonNode flooded = api.eventsUntil("event.dataset:linux.sshd AND input.type:tcp",
+                    answer -> answer.get("total").asLong() >= FLOOD, Duration.ofMinutes(3));
+            assertThat(flooded.get("total").asLong()).as("every line of the flood stored").isEqualTo(FLOOD);
+            assertThat(appliance.isAlive()).as(appliance.log()).isTrue();
             assertThat(appliance.log()).doesNotContain("OutOfMemoryError");
             System.out.printf("heap attack: %d refused, %d accepted, %d answered 503 first; peak heap after GC %s%n",
                     refused.get(), accepted.get(), busy.get(), peakAfterGc(data.resolve("gc.log")));

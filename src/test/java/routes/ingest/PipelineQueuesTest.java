@@ -80,6 +80,23 @@ class PipelineQueuesTest {
         assertThat(queue.offer(batch(1, 1))).isTrue();
     }
 
+    /**
+     * Seda's multipleConsumers hands every batch to a thread pool with a queue of a thousand and goes on reading, so
+     * the queue's bounds stop holding (650,000 events and 720,000 findings were once held at once): stages that
+     * share a queue's batches are fanned out by one reading route's multicast instead.
+     */
+    @Test
+    void noRouteFansOutThroughSedaMultipleConsumers() throws Exception {
+        var routes = new org.springframework.core.io.support.PathMatchingResourcePatternResolver()
+                .getResources("classpath*:routes/*.yaml");
+        assertThat(routes).isNotEmpty();
+        for (var route : routes) {
+            String yaml = new String(route.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(yaml.lines().filter(line -> !line.strip().startsWith("#")))
+                    .as(route.getFilename()).noneMatch(line -> line.contains("multipleConsumers"));
+        }
+    }
+
     @Test
     void removingAndClearingGiveTheRoomBack() {
         BlockingQueue<Exchange> queue = new PipelineQueues(1000, Long.MAX_VALUE).create(32);

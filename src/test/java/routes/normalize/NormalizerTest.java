@@ -57,6 +57,20 @@ class NormalizerTest {
     }
 
     @Test
+    void aParsedValueLongerThanTheFieldLimitIsCutWhateverTheInputAndTheLineStaysWhole() {
+        Normalizer small = new Normalizer(ZoneOffset.UTC, 100);
+        String agent = "Mozilla/5.0 " + "x".repeat(500);
+        String line = "203.0.113.9 - - [23/Nov/2026:10:40:00 +0000] \"GET /a HTTP/1.1\" 200 1 \"-\" \"" + agent + "\"";
+        Event event = small.normalizeRecord(RawLog.line(line, "tcp", null));
+        assertThat(event.getString("user_agent.original")).hasSize(100).startsWith("Mozilla/5.0 xxx");
+        assertThat(event.getString("tags")).contains("truncated");
+        assertThat(event.getString("labels.truncated_fields")).isEqualTo("user_agent.original");
+        assertThat(event.getString("event.original")).isEqualTo(line);
+        assertThat(small.normalizeRecord(RawLog.line("203.0.113.9 - - [23/Nov/2026:10:40:00 +0000] \"GET /a HTTP/1.1\" "
+                + "200 1 \"-\" \"curl/8\"", "tcp", null)).get("tags")).isNull();
+    }
+
+    @Test
     void valuesTheirFieldCannotHoldAreKeptAsLabelsAndTagged() {
         Event event = normalizer.normalizeRecord(new RawLog(null, Map.of(
                 "source", Map.of("port", 99999, "ip", "198.51.100.81"),
