@@ -9,8 +9,9 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxRecordSize        a raw line (a syslog frame, a file or HTTP text line, a structured record's
  *                             {@code message}) longer than this is cut there and tagged {@code truncated}
- * @param maxFieldSize         any other value of a structured (JSON) record longer than this is cut there; the
- *                             event is tagged {@code truncated} and {@code labels.truncated_fields} names the fields
+ * @param maxFieldSize         any other value longer than this (of a JSON record, or parsed from a line) is cut
+ *                             there; the event is tagged {@code truncated} and {@code labels.truncated_fields}
+ *                             names the fields
  * @param maxRecordsPerRequest an HTTP request or Kafka message with more records is refused as a whole (413)
  * @param maxDepth             a JSON record nested deeper than this (objects and arrays) is refused
  * @param httpConcurrentRequests ingest requests read at once; one more is answered 503 with {@code Retry-After}
