@@ -42,6 +42,7 @@ public final class SyslogConnections extends ChannelInboundHandlerAdapter {
             return;
         }
         open.add(ctx.channel());
+        lastRead.set(System.nanoTime());
         super.channelActive(ctx);
     }
 
@@ -79,14 +80,17 @@ public final class SyslogConnections extends ChannelInboundHandlerAdapter {
      */
     public int drain(Duration quiet, Duration timeout) throws InterruptedException {
         draining = true;
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long began = System.nanoTime();
+        long deadline = began + timeout.toNanos();
         if (!open.isEmpty()) {
             LOG.info("Stopping: reading {} open syslog TCP connection(s) until their senders close them or go quiet",
                     open.size());
         }
         while (!open.isEmpty()) {
             long now = System.nanoTime();
-            if (handing.get() == 0 && now - lastRead.get() >= quiet.toNanos()) {
+            // quiet counts from the stop at the earliest: a sender whose bytes wait unread in the socket (a
+            // connection opened just before, not read yet) has its turn too
+            if (handing.get() == 0 && now - Math.max(lastRead.get(), began) >= quiet.toNanos()) {
                 break;
             }
             if (now >= deadline) {

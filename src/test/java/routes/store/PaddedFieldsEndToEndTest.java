@@ -58,6 +58,15 @@ class PaddedFieldsEndToEndTest extends SharedAppliance {
         return titles.stream().sorted().toList();
     }
 
+    /**
+     * Padding hides nothing: every alert of the plain traffic is raised for the padded one too. The padded traffic
+     * may raise more, and only of the anomaly models, which rightly find a 520-character query string unusual.
+     */
+    private static void assertSameAlertsOrMore(List<String> padded, List<String> plain) {
+        assertThat(padded).containsAll(plain);
+        assertThat(padded).filteredOn(title -> !plain.contains(title)).allMatch(title -> title.contains("Anomal"));
+    }
+
     @Test
     void probesWithALongQueryStringRaiseTheAlertTheyRaiseWithout() throws Exception {
         Appliance appliance = new Appliance(httpPort);
@@ -66,7 +75,7 @@ class PaddedFieldsEndToEndTest extends SharedAppliance {
         List<String> plain = alertTitles(appliance, "198.18.11.1", PROBES.length);
         List<String> padded = alertTitles(appliance, "198.18.11.2", PROBES.length);
         assertThat(plain).anyMatch(title -> title.startsWith("Probing For Sensitive Files"));
-        assertThat(padded).isEqualTo(plain);
+        assertSameAlertsOrMore(padded, plain);
         JsonNode events = appliance.eventsUntilTotal("source.ip:198.18.11.2", PROBES.length);
         assertThat(events.get("total").asLong()).as("every padded probe stored").isEqualTo(PROBES.length);
         assertThat(events.at("/events/0/url/original").asText()).hasSizeGreaterThan(520);
@@ -80,7 +89,7 @@ class PaddedFieldsEndToEndTest extends SharedAppliance {
         List<String> plain = alertTitles(appliance, "198.18.11.3", 30);
         List<String> padded = alertTitles(appliance, "198.18.11.4", 30);
         assertThat(plain).anyMatch(title -> title.startsWith("Brute Force Against Linux Logins From One Source"));
-        assertThat(padded).isEqualTo(plain);
+        assertSameAlertsOrMore(padded, plain);
         JsonNode events = appliance.eventsUntilTotal("source.ip:198.18.11.4", 30);
         assertThat(events.get("total").asLong()).as("every padded login stored").isEqualTo(30);
         assertThat(events.at("/events/0/user/name").asText()).hasSize(600);
