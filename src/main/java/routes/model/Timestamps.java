@@ -15,8 +15,12 @@ public final class Timestamps {
 
     private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
             "Nov", "Dec"};
-    private static final Duration FUTURE_TOLERANCE = Duration.ofDays(31);
-    private static final Duration PAST_TOLERANCE = Duration.ofDays(335);
+    /**
+     * An RFC 3164 time lands in the year that puts it no more than a day after it was received (clocks and zones
+     * disagree by hours, not weeks) and less than a year before: a "Dec 10" line read on Dec 2 is last year's.
+     */
+    private static final Duration FUTURE_TOLERANCE = Duration.ofDays(1);
+    private static final Duration PAST_TOLERANCE = Duration.ofDays(364);
 
     private Timestamps() {
     }
@@ -99,8 +103,9 @@ public final class Timestamps {
     }
 
     /**
-     * Completes an RFC 3164 time (no year, no zone): in the given zone, in the year that puts it nearest the
-     * time it was received (a December line read in January belongs to the year before).
+     * Completes an RFC 3164 time (no year, no zone): in the given zone, in the year that puts it at most a day after
+     * the time it was received and less than a year before (a December line read in January belongs to the year
+     * before, and so does a "Dec 10" line read on Dec 2).
      */
     public static Instant inferYear(int month, int day, int hour, int minute, int second, int nanos,
                                     ZoneId zone, Instant received) {

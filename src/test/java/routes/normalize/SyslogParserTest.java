@@ -15,6 +15,21 @@ class SyslogParserTest {
     private final SyslogParser utc = new SyslogParser(ZoneOffset.UTC);
 
     @Test
+    void anRfc3164DateMoreThanADayAheadIsLastYears() {
+        Instant dec2 = Instant.parse("2026-12-02T12:00:00Z");
+        assertThat(utc.parse("<13>Dec 10 08:00:00 host app: x", dec2).timestamp())
+                .isEqualTo(Instant.parse("2025-12-10T08:00:00Z"));
+        assertThat(utc.parse("<13>Dec  3 06:00:00 host app: a sender a few hours ahead", dec2).timestamp())
+                .isEqualTo(Instant.parse("2026-12-03T06:00:00Z"));
+        assertThat(utc.parse("<13>Jan  1 00:00:05 host app: x", Instant.parse("2026-12-31T23:59:59Z")).timestamp())
+                .isEqualTo(Instant.parse("2027-01-01T00:00:05Z"));
+        assertThat(utc.parse("<13>Dec 31 23:59:59 host app: x", Instant.parse("2027-01-01T00:00:05Z")).timestamp())
+                .isEqualTo(Instant.parse("2026-12-31T23:59:59Z"));
+        assertThat(utc.parse("<13>Dec  3 10:00:00 host app: x", dec2).timestamp())
+                .isEqualTo(Instant.parse("2026-12-03T10:00:00Z"));
+    }
+
+    @Test
     void rfc3164TimeReadInTheConfiguredZone() {
         SyslogParser paris = new SyslogParser(ZoneId.of("Europe/Paris"));
         SyslogMessage m = paris.parse("<13>Jul  4 12:00:00 host app: x", Instant.parse("2026-07-10T00:00:00Z"));
