@@ -6,6 +6,7 @@ import routes.detect.sigma.SigmaFieldMapping;
 import routes.model.Finding;
 import routes.detect.BayesianScorer;
 import routes.detect.sigma.RuleSet;
+import routes.model.EcsSchema;
 import routes.model.Event;
 
 import java.time.Instant;
@@ -162,7 +163,7 @@ public final class CorrelationEngine {
      */
     public record Input(CorrelationRule rule, int ruleIndex, String key, Map<String, String> group, String value,
                         double number, Instant time, String eventId, List<String> evidence, Event event,
-                        int depth) {
+                        int depth, int weight) {
 
         /** How long the window reaches back, and how long an idle group is kept: the correlation's timespan. */
         public long spanMillis() {
@@ -197,7 +198,7 @@ public final class CorrelationEngine {
 
     /** Adds an input to its group's window; returns whether the correlation's condition now holds. */
     public boolean offer(CorrelationWindow window, Input input) {
-        window.add(input.time(), input.ruleIndex(), input.value(), input.number(), input.evidence(),
+        window.add(input.time(), input.ruleIndex(), input.value(), input.number(), input.evidence(), input.weight(),
                 maxEntriesPerGroup);
         evictions.addAndGet(window.takeEvicted());
         Double measured = measure(input.rule(), window);
@@ -214,7 +215,8 @@ public final class CorrelationEngine {
         if (rule == null || !window.matched()) {
             return null;
         }
-        return new Hit(rule, window.group(), window.size(), window.measured(), window.firstTime(),
+        return new Hit(rule, window.group(), (int) Math.min(Integer.MAX_VALUE, window.count()), window.measured(),
+                window.firstTime(),
                 window.lastTime(), window.eventIds(MAX_EVIDENCE), window.completingEvent());
     }
 
@@ -245,7 +247,26 @@ public final class CorrelationEngine {
             }
             double number = c.type().aggregatesNumbers() ? number(value) : Double.NaN;
             out.add(new Input(c, ref.index(), key(c, groupValues), Collections.unmodifiableMap(group), value, number,
-                    time, eventId, evidence, event, depth));
+                    time, eventId, evidence, event, depth, depth == 0 ? repeats(event) : 1));
+        }
+    }
+
+    /** Most attempts one line may stand for: a repeat count past it is taken as this. */
+    static final int MAX_REPEATS = 10_000;
+
+    /**
+     * The events a finding's event stands for: a syslog line reduced by the sender ("message repeated 6 times: [
+     * Failed password ... ]") counts as the attempts it says, one otherwise.
+     */
+    static int repeats(Event event) {
+        String repeated = event.getString(EcsSchema.REPEAT_COUNT);
+        if (repeated == null) {
+            return 1;
+        }
+        try {
+            return (int) Math.max(1, Math.min(MAX_REPEATS, Long.parseLong(repeated)));
+        } catch (NumberFormatException e) {
+            return 1;
         }
     }
 
@@ -303,7 +324,7 @@ public final class CorrelationEngine {
         CorrelationRule.Condition condition = c.condition();
         double value;
         switch (c.type()) {
-            case EVENT_COUNT -> value = w.size();
+            case EVENT_COUNT -> value = w.count();
             case VALUE_COUNT -> value = w.distinctValues();
             case TEMPORAL -> {
                 value = w.distinctRules();

@@ -39,6 +39,8 @@ public final class CorrelationWindow implements Serializable {
     private int distinctRules;
     private double sum;
     private int numbers;
+    /** The attempts the entries stand for: a line that says it repeated six times is six. */
+    private long count;
     /** For temporal_ordered: each rule's entries in window order, from {@code byRuleHead} on. */
     private final ArrayList<Entry>[] byRule;
     private final int[] byRuleHead;
@@ -109,6 +111,14 @@ public final class CorrelationWindow implements Serializable {
 
     public int size() {
         return entries.size() - head;
+    }
+
+    /**
+     * The events the window's entries stand for, what an event count counts: each entry's weight (a syslog line
+     * reduced by "message repeated 6 times" is six), one for most.
+     */
+    public long count() {
+        return count;
     }
 
     Instant firstTime() {
@@ -214,7 +224,13 @@ public final class CorrelationWindow implements Serializable {
      * past {@code maxEntries}, the oldest entries (counted in {@link #takeEvicted()}).
      */
     void add(Instant time, int ruleIndex, String value, double number, List<String> eventIds, int maxEntries) {
-        Entry entry = new Entry(time, ruleIndex, value, number, eventIds);
+        add(time, ruleIndex, value, number, eventIds, 1, maxEntries);
+    }
+
+    /** As {@link #add(Instant, int, String, double, List, int)}, for an entry that stands for {@code weight} events. */
+    void add(Instant time, int ruleIndex, String value, double number, List<String> eventIds, int weight,
+             int maxEntries) {
+        Entry entry = new Entry(time, ruleIndex, value, number, eventIds, weight);
         int at = entries.size();
         while (at > head && entries.get(at - 1).time.isAfter(time)) {
             at--;
@@ -281,6 +297,7 @@ public final class CorrelationWindow implements Serializable {
             sum += change * entry.number;
             numbers += change;
         }
+        count += (long) change * entry.weight();
     }
 
     /**
@@ -297,13 +314,20 @@ public final class CorrelationWindow implements Serializable {
         /** The value as a number, NaN when it is not one. */
         private final double number;
         private final List<String> eventIds;
+        /** Events the entry stands for; 0 in windows stored before weights existed, which means one. */
+        private final int weight;
 
-        Entry(Instant time, int ruleIndex, String value, double number, List<String> eventIds) {
+        Entry(Instant time, int ruleIndex, String value, double number, List<String> eventIds, int weight) {
             this.time = time;
             this.ruleIndex = ruleIndex;
             this.value = value;
             this.number = number;
             this.eventIds = eventIds;
+            this.weight = weight;
+        }
+
+        int weight() {
+            return Math.max(1, weight);
         }
     }
 }

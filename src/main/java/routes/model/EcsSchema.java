@@ -20,6 +20,12 @@ public final class EcsSchema {
 
     public static final String TIMESTAMP = "@timestamp";
 
+    /**
+     * How many times the sender says a line repeated ({@code message repeated 6 times: [ … ]}, syslog's repeat
+     * reduction): the event stands for that many, and correlations count it so.
+     */
+    public static final String REPEAT_COUNT = "labels.repeat_count";
+
     private static final Map<String, FieldType> FIELDS = Map.ofEntries(
             entry(TIMESTAMP, DATE),
             entry("message", TEXT),

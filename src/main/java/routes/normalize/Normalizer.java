@@ -11,6 +11,8 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns raw records into ECS events: splits the syslog envelope, picks a parser by program name and then by
@@ -23,6 +25,9 @@ public final class Normalizer {
     private final Parsers parsers;
 
     private final int maxFieldChars;
+
+    /** rsyslog's and syslog-ng's repeat reduction: {@code message repeated 6 times: [ Failed password for ... ]}. */
+    private static final Pattern REPEATED = Pattern.compile("message repeated (\\d{1,9}) times: \\[\\s*(.*?)\\s*\\]");
 
     /** @param zone the zone for times that carry none (RFC 3164, Apache and nginx error logs) */
     public Normalizer(ZoneId zone) {
@@ -159,6 +164,12 @@ public final class Normalizer {
         }
         envelope(envelope, event);
         String message = envelope.message() == null ? "" : envelope.message();
+        Matcher repeated = REPEATED.matcher(message);
+        if (repeated.matches()) {
+            // syslog's repeat reduction: the line stands for the message it repeats, that many times
+            event.put(EcsSchema.REPEAT_COUNT, repeated.group(1));
+            message = repeated.group(2);
+        }
         event.put("message", message);
         Parser parser = parse(envelope.appName(), message, event);
         if (parser == null) {

@@ -71,6 +71,20 @@ class NormalizerTest {
     }
 
     @Test
+    void aRepeatReducedLineIsTheMessageItRepeatsAndSaysHowManyTimes() {
+        String line = "<38>Dec  2 10:00:00 bastion sshd[4242]: message repeated 6 times: [ Failed password for root "
+                + "from 198.51.100.90 port 52100 ssh2]";
+        Event event = normalizer.normalizeRecord(RawLog.line(line, "tcp", null));
+        assertThat(event.getString("message")).isEqualTo("Failed password for root from 198.51.100.90 port 52100 ssh2");
+        assertThat(event.getString(routes.model.EcsSchema.REPEAT_COUNT)).isEqualTo("6");
+        assertThat(event.getString("event.dataset")).isEqualTo("linux.sshd");
+        assertThat(event.getString("event.outcome")).isEqualTo("failure");
+        assertThat(event.getString("user.name")).isEqualTo("root");
+        assertThat(event.getString("source.ip")).isEqualTo("198.51.100.90");
+        assertThat(event.getString("event.original")).isEqualTo(line);
+    }
+
+    @Test
     void valuesTheirFieldCannotHoldAreKeptAsLabelsAndTagged() {
         Event event = normalizer.normalizeRecord(new RawLog(null, Map.of(
                 "source", Map.of("port", 99999, "ip", "198.51.100.81"),
