@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import routes.model.Event;
+import routes.normalize.UnparsedLines;
 import routes.store.EventStore;
 import routes.store.TimeBounds;
 
@@ -36,7 +37,10 @@ public class LogsController {
     private final int maxValueChars;
     private final ObjectMapper json = new ObjectMapper();
 
-    public LogsController(EventStore events, ApiProperties api) {
+    private final UnparsedLines unparsed;
+
+    public LogsController(EventStore events, ApiProperties api, UnparsedLines unparsed) {
+        this.unparsed = unparsed;
         this.events = events;
         this.maxResponseBytes = api.maxResponseSize().toBytes();
         this.maxValueChars = api.maxValueChars();
@@ -87,6 +91,19 @@ public class LogsController {
             answer.put("partial", "the page ends after " + page.size() + " events to stay under "
                     + maxResponseBytes + " bytes (siem.api.max-response-size); 'next' goes on from there");
         }
+        return answer;
+    }
+
+    /**
+     * What the parsers do not understand: per program, the lines no parser read since the appliance started (most
+     * first) and the latest of them. Such events are stored and searchable as {@code tags:unparsed}.
+     */
+    @GetMapping("/unparsed")
+    public Map<String, Object> unparsed() {
+        List<UnparsedLines.Program> programs = unparsed.programs();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("total", programs.stream().mapToLong(UnparsedLines.Program::count).sum());
+        answer.put("programs", programs);
         return answer;
     }
 

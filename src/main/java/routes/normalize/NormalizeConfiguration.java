@@ -1,5 +1,8 @@
 package routes.normalize;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import routes.SiemProperties;
@@ -12,5 +15,11 @@ public class NormalizeConfiguration {
     @Bean
     Normalizer normalizer(SiemProperties siem, IngestLimits limits) {
         return new Normalizer(siem.zone(), limits.fieldChars());
+    }
+
+    /** Offline runs (replay, evaluate) have no metrics registry; their counts stay in the run. */
+    @Bean
+    UnparsedLines unparsedLines(ObjectProvider<MeterRegistry> meters) {
+        return new UnparsedLines(meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 }

@@ -26,6 +26,9 @@ public final class Normalizer {
 
     private final int maxFieldChars;
 
+    /** The tag of an event whose line no parser read: it keeps its envelope and message, and nothing more. */
+    public static final String UNPARSED = "unparsed";
+
     /** rsyslog's and syslog-ng's repeat reduction: {@code message repeated 6 times: [ Failed password for ... ]}. */
     private static final Pattern REPEATED = Pattern.compile("message repeated (\\d{1,9}) times: \\[\\s*(.*?)\\s*\\]");
 
@@ -172,6 +175,10 @@ public final class Normalizer {
         }
         event.put("message", message);
         Parser parser = parse(envelope.appName(), message, event);
+        if (parser == null && !message.isEmpty()) {
+            // no parser read it: searchable as such (tags:unparsed) and counted per program (UnparsedLines)
+            event.add("tags", UNPARSED);
+        }
         if (parser == null) {
             // A known program's line we could not read further still says where it came from.
             parser = envelope.appName() == null ? null : forProgram(envelope.appName());
