@@ -207,6 +207,11 @@ public final class Normalizer {
                 return parser;
             }
         }
+        if (message.length() > 2 && message.charAt(0) == '"' && message.charAt(message.length() - 1) == '"') {
+            // a whole line wrapped in quotes by the shipper that wrote it out (CSV or JSON exports of access logs):
+            // read what is inside, its escaped quotes unescaped
+            return parse(program, message.substring(1, message.length() - 1).replace("\\\"", "\""), event);
+        }
         return null;
     }
 
