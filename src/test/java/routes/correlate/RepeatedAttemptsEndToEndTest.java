@@ -42,4 +42,20 @@ class RepeatedAttemptsEndToEndTest extends SharedAppliance {
         JsonNode once = Appliance.json(appliance.get("/api/v1/alerts?source=198.18.13.2").body());
         assertThat(once.get("total").asLong()).as("one failure is no brute force").isZero();
     }
+
+    @Test
+    void failedLoginsOfAnFtpServerAreABruteForceAsSshdsAre() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        String now = SYSLOG.format(ZonedDateTime.now(ZoneId.systemDefault()));
+        List<String> lines = new java.util.ArrayList<>();
+        for (String user : List.of("admin", "root", "ftp", "test", "oracle", "guest")) {
+            lines.add("<38>" + now + " ftp1 vsftpd[2101]: [" + user + "] FAIL LOGIN: Client \"::ffff:198.18.13.3\"");
+        }
+        Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
+        appliance.eventsUntilTotal("source.ip:198.18.13.3 AND event.dataset:linux.auth", 6);
+        Appliance.awaitDrained(camel);
+        JsonNode alerts = Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts?source=198.18.13.3")
+                .body()), a -> a.toString().contains("Brute Force"));
+        assertThat(alerts.get("alerts").toString()).contains("Brute Force Against Linux Logins From One Source");
+    }
 }

@@ -35,6 +35,7 @@ record EventSource(String key, Set<String> products, Set<String> categories, Set
             case "linux.pam" -> linux(d, "auth", "pam", "syslog");
             case "linux.su" -> linux(d, "auth", "su", "syslog");
             case "linux.sudo" -> linux(d, "auth", "sudo", "syslog");
+            case "linux.auth" -> linux(d, "auth", "syslog");
             case "firewall.iptables" -> new EventSource(d, Set.of("linux"), Set.of("firewall"), Set.of());
             case "web.access", "web.error" -> {
                 Set<String> servers = webServer == null ? Set.of("apache", "nginx")
