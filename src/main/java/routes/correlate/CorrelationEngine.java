@@ -160,10 +160,14 @@ public final class CorrelationEngine {
      * @param eventId   the event that brought the finding
      * @param evidence  the events behind the finding: that event, or for a correlation's hit, the hit's events
      * @param depth     how many correlations-on-correlations led here
+     * @param weight    the events the finding stands for (a line that says it repeated six times is six)
+     * @param attempt   the process that wrote the finding's line ({@link #attemptOf}), null when unknown: a process's
+     *                  lines tagged {@link EcsSchema#ATTEMPT_PART} count once unless its other lines say more
+     * @param part      whether the line is tagged {@link EcsSchema#ATTEMPT_PART}
      */
     public record Input(CorrelationRule rule, int ruleIndex, String key, Map<String, String> group, String value,
                         double number, Instant time, String eventId, List<String> evidence, Event event,
-                        int depth, int weight) {
+                        int depth, int weight, String attempt, boolean part) {
 
         /** How long the window reaches back, and how long an idle group is kept: the correlation's timespan. */
         public long spanMillis() {
@@ -199,7 +203,7 @@ public final class CorrelationEngine {
     /** Adds an input to its group's window; returns whether the correlation's condition now holds. */
     public boolean offer(CorrelationWindow window, Input input) {
         window.add(input.time(), input.ruleIndex(), input.value(), input.number(), input.evidence(), input.weight(),
-                maxEntriesPerGroup);
+                input.attempt(), input.part(), maxEntriesPerGroup);
         evictions.addAndGet(window.takeEvicted());
         Double measured = measure(input.rule(), window);
         if (measured == null) {
@@ -228,9 +232,13 @@ public final class CorrelationEngine {
             return;
         }
         String ruleName = current.nameOf.get(ruleId);
+        boolean first = depth == 0;
+        String attempt = first ? attemptOf(event) : null;
+        boolean part = first && attempt != null && event.hasTag(EcsSchema.ATTEMPT_PART);
         for (Ref ref : refs) {
             CorrelationRule c = ref.rule();
-            String[] groupValues = groupValues(c, ruleId, ruleName, event);
+            String[] groupFields = new String[c.groupBy().size()];
+            String[] groupValues = groupValues(c, ruleId, ruleName, event, groupFields);
             if (groupValues == null) {
                 continue;
             }
@@ -243,12 +251,24 @@ public final class CorrelationEngine {
             }
             Map<String, String> group = new LinkedHashMap<>();
             for (int g = 0; g < groupValues.length; g++) {
-                group.put(c.groupBy().get(g), groupValues[g]);
+                group.put(groupFields[g], groupValues[g]);
             }
             double number = c.type().aggregatesNumbers() ? number(value) : Double.NaN;
-            out.add(new Input(c, ref.index(), key(c, groupValues), Collections.unmodifiableMap(group), value, number,
-                    time, eventId, evidence, event, depth, depth == 0 ? repeats(event) : 1));
+            out.add(new Input(c, ref.index(), key(c, groupFields, groupValues), Collections.unmodifiableMap(group),
+                    value, number, time, eventId, evidence, event, depth, first ? repeats(event) : 1, attempt, part));
         }
+    }
+
+    /**
+     * The process that wrote an event's line: its host, program and process id, or null without a process id. One
+     * sshd process serves one connection, so its lines are the attempts of that connection.
+     */
+    static String attemptOf(Event event) {
+        String pid = event.getString("process.pid");
+        if (pid == null) {
+            return null;
+        }
+        return event.getString("host.name") + '\u0000' + event.getString("process.name") + '\u0000' + pid;
     }
 
     /** Most attempts one line may stand for: a repeat count past it is taken as this. */
@@ -272,26 +292,48 @@ public final class CorrelationEngine {
 
     private static final String[] NO_GROUP = new String[0];
 
-    /** The group-by values for this event, in group-by order, or null when one is missing (it cannot be grouped). */
-    private static String[] groupValues(CorrelationRule c, String ruleId, String ruleName, Event event) {
+    /**
+     * The group-by values for this event, in group-by order, or null when one is missing (it cannot be grouped); the
+     * fields they were read from go to {@code fields}. A source with no IP address ({@code rhost=} a host name)
+     * groups by {@code source.address} where a rule says {@code source.ip}.
+     */
+    private static String[] groupValues(CorrelationRule c, String ruleId, String ruleName, Event event,
+                                        String[] fields) {
         if (c.groupBy().isEmpty()) {
             return NO_GROUP;
         }
         String[] values = new String[c.groupBy().size()];
         for (int g = 0; g < values.length; g++) {
-            values[g] = event.getString(fieldOf(c, c.groupBy().get(g), ruleId, ruleName));
+            String name = c.groupBy().get(g);
+            String field = fieldOf(c, name, ruleId, ruleName);
+            values[g] = event.getString(field);
+            if (values[g] == null && field.equals(SOURCE_IP)) {
+                field = SOURCE_ADDRESS;
+                values[g] = event.getString(field);
+            }
             if (values[g] == null) {
                 return null;
             }
+            fields[g] = field.equals(SOURCE_ADDRESS) ? SOURCE_ADDRESS : name;
         }
         return values;
     }
 
-    /** A window's key: the correlation's id, then its group's values, each after a NUL. */
-    private static String key(CorrelationRule c, String[] groupValues) {
+    private static final String SOURCE_IP = "source.ip";
+    private static final String SOURCE_ADDRESS = "source.address";
+
+    /**
+     * A window's key: the correlation's id, then its group's values, each after a NUL; a value read from
+     * {@code source.address} in place of {@code source.ip} is marked, so a host name never shares an address's window.
+     */
+    private static String key(CorrelationRule c, String[] fields, String[] groupValues) {
         StringBuilder key = new StringBuilder(c.id());
-        for (String value : groupValues) {
-            key.append('\u0000').append(value);
+        for (int g = 0; g < groupValues.length; g++) {
+            key.append('\u0000');
+            if (SOURCE_ADDRESS.equals(fields[g])) {
+                key.append("address:");
+            }
+            key.append(groupValues[g]);
         }
         return key.toString();
     }

@@ -39,8 +39,16 @@ public final class CorrelationWindow implements Serializable {
     private int distinctRules;
     private double sum;
     private int numbers;
-    /** The attempts the entries stand for: a line that says it repeated six times is six. */
+    /**
+     * The attempts the entries stand for: a line that says it repeated six times is six; the lines of one process
+     * that are only part of an attempt ({@code attempt_part}) are one attempt, unless its other lines say more.
+     */
     private long count;
+    /**
+     * Per process that wrote entries ({@link CorrelationEngine#attemptOf}): the weight of its entries that record
+     * attempts, and how many of its entries are parts of one. Null in windows stored before it existed.
+     */
+    private HashMap<String, long[]> attempts;
     /** For temporal_ordered: each rule's entries in window order, from {@code byRuleHead} on. */
     private final ArrayList<Entry>[] byRule;
     private final int[] byRuleHead;
@@ -114,8 +122,10 @@ public final class CorrelationWindow implements Serializable {
     }
 
     /**
-     * The events the window's entries stand for, what an event count counts: each entry's weight (a syslog line
-     * reduced by "message repeated 6 times" is six), one for most.
+     * The attempts the window's entries stand for, what an event count counts: each entry's weight (a syslog line
+     * reduced by "message repeated 6 times" is six, most lines one), except that one process's lines tagged
+     * {@code attempt_part} (sshd's {@code Invalid user}, PAM's {@code authentication failure}) count once in all,
+     * and not at all beside the process's own failure lines that outweigh them.
      */
     public long count() {
         return count;
@@ -224,13 +234,16 @@ public final class CorrelationWindow implements Serializable {
      * past {@code maxEntries}, the oldest entries (counted in {@link #takeEvicted()}).
      */
     void add(Instant time, int ruleIndex, String value, double number, List<String> eventIds, int maxEntries) {
-        add(time, ruleIndex, value, number, eventIds, 1, maxEntries);
+        add(time, ruleIndex, value, number, eventIds, 1, null, false, maxEntries);
     }
 
-    /** As {@link #add(Instant, int, String, double, List, int)}, for an entry that stands for {@code weight} events. */
+    /**
+     * As {@link #add(Instant, int, String, double, List, int)}, for an entry that stands for {@code weight} events,
+     * written by process {@code attempt} (null when unknown), as part of an attempt when {@code part}.
+     */
     void add(Instant time, int ruleIndex, String value, double number, List<String> eventIds, int weight,
-             int maxEntries) {
-        Entry entry = new Entry(time, ruleIndex, value, number, eventIds, weight);
+             String attempt, boolean part, int maxEntries) {
+        Entry entry = new Entry(time, ruleIndex, value, number, eventIds, weight, attempt, part);
         int at = entries.size();
         while (at > head && entries.get(at - 1).time.isAfter(time)) {
             at--;
@@ -297,7 +310,30 @@ public final class CorrelationWindow implements Serializable {
             sum += change * entry.number;
             numbers += change;
         }
-        count += (long) change * entry.weight();
+        if (entry.attempt == null) {
+            count += (long) change * entry.weight();
+            return;
+        }
+        if (attempts == null) {
+            attempts = new HashMap<>();
+        }
+        long[] process = attempts.computeIfAbsent(entry.attempt, k -> new long[2]);
+        count -= attemptsOf(process);
+        if (entry.part) {
+            process[1] += change;
+        } else {
+            process[0] += (long) change * entry.weight();
+        }
+        if (process[0] == 0 && process[1] == 0) {
+            attempts.remove(entry.attempt);
+        } else {
+            count += attemptsOf(process);
+        }
+    }
+
+    /** A process's attempts: what its failure lines record, and at least one when it wrote parts of one. */
+    private static long attemptsOf(long[] process) {
+        return Math.max(process[0], process[1] > 0 ? 1 : 0);
     }
 
     /**
@@ -316,14 +352,21 @@ public final class CorrelationWindow implements Serializable {
         private final List<String> eventIds;
         /** Events the entry stands for; 0 in windows stored before weights existed, which means one. */
         private final int weight;
+        /** The process that wrote the entry's line, null when unknown (and in windows stored before). */
+        private final String attempt;
+        /** Whether the line is only part of an attempt its process's other lines may record. */
+        private final boolean part;
 
-        Entry(Instant time, int ruleIndex, String value, double number, List<String> eventIds, int weight) {
+        Entry(Instant time, int ruleIndex, String value, double number, List<String> eventIds, int weight,
+              String attempt, boolean part) {
             this.time = time;
             this.ruleIndex = ruleIndex;
             this.value = value;
             this.number = number;
             this.eventIds = eventIds;
             this.weight = weight;
+            this.attempt = attempt;
+            this.part = part;
         }
 
         int weight() {

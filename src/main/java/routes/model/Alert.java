@@ -60,6 +60,15 @@ public record Alert(String id, String ruleId, String title, String severity, dou
         return document;
     }
 
+    /**
+     * Where the attack came from: the group's {@code source.ip}, else its {@code source.address} (a host name, when
+     * the log names the source so); null for groups of other fields.
+     */
+    public String source() {
+        String ip = group.get("source.ip");
+        return ip != null ? ip : group.get("source.address");
+    }
+
     /** The group as one comparable text: {@code field=value} pairs in group-by order, joined by {@code &}. */
     public String groupKey() {
         StringBuilder key = new StringBuilder();

@@ -26,6 +26,14 @@ public final class EcsSchema {
      */
     public static final String REPEAT_COUNT = "labels.repeat_count";
 
+    /**
+     * A tag on a failure line that is part of an authentication attempt another line of the same process may also
+     * record: sshd's {@code Invalid user} before its {@code Failed password}, PAM's {@code authentication failure}
+     * before the service's own. Correlations count such lines once per process (one connection, one attempt)
+     * unless the process's own failure lines say more.
+     */
+    public static final String ATTEMPT_PART = "attempt_part";
+
     private static final Map<String, FieldType> FIELDS = Map.ofEntries(
             entry(TIMESTAMP, DATE),
             entry("message", TEXT),

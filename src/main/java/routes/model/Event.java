@@ -67,6 +67,12 @@ public final class Event implements java.io.Serializable {
         return value.toString();
     }
 
+    /** Whether the event's {@code tags} hold this one. */
+    public boolean hasTag(String tag) {
+        Object tags = fields.get("tags");
+        return tags instanceof List<?> list ? list.contains(tag) : tag.equals(tags);
+    }
+
     public Long getLong(String field) {
         return fields.get(field) instanceof Long l ? l : null;
     }

@@ -1,5 +1,6 @@
 package routes.normalize;
 
+import routes.model.EcsSchema;
 import routes.model.Event;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -117,11 +118,13 @@ public final class PamParser implements Parser {
             event.put("event.action", "user_unknown");
             event.put("event.outcome", "failure");
             event.add("event.type", "info");
+            event.add("tags", EcsSchema.ATTEMPT_PART);
         } else if (text.contains("Consecutive login failures") || text.contains("temporarily locked")
                 || text.contains("account locked")) {
             event.put("event.action", "account_locked");
             event.put("event.outcome", "failure");
             event.add("event.type", "info");
+            event.add("tags", EcsSchema.ATTEMPT_PART);
             Matcher locked = LOCKED.matcher(text);
             if (locked.matches()) {
                 event.put("user.name", locked.group(1));
@@ -137,6 +140,8 @@ public final class PamParser implements Parser {
         event.add("event.type", "info");
         event.put("event.action", "authentication_failure");
         event.put("event.outcome", "failure");
+        // the service that asked PAM logs the attempt's outcome too (sshd's Failed password, su's FAILED SU)
+        event.add("tags", EcsSchema.ATTEMPT_PART);
         event.put("user.name", fields.get("user"));
         Parser.putAddress(event, "source", fields.get("rhost"));
         if (fields.containsKey("ruser") && !fields.get("ruser").isEmpty()) {

@@ -1,5 +1,6 @@
 package routes.normalize;
 
+import routes.model.EcsSchema;
 import routes.model.Event;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -105,6 +106,7 @@ public final class SshdParser implements Parser {
                 }
                 if ((m = REFUSED.matcher(text)).matches()) {
                     authentication(event, "ssh_auth_refused", "failure", null);
+                    attemptPart(event);
                     event.add("event.type", "info");
                     event.put("event.reason", m.group(1));
                     return true;
@@ -203,6 +205,7 @@ public final class SshdParser implements Parser {
             case 'U' -> {
                 if ((m = NOT_ALLOWED.matcher(text)).matches()) {
                     authentication(event, "ssh_user_not_allowed", "failure", m.group(1));
+                    attemptPart(event);
                     Parser.putAddress(event, "source", m.group(2));
                     event.put("event.reason", m.group(3));
                     return true;
@@ -252,6 +255,7 @@ public final class SshdParser implements Parser {
             return false;
         }
         authentication(event, "ssh_login", "failure", m.group(3));
+        attemptPart(event);
         event.add("event.type", "info");
         event.put("event.reason", m.group(1));
         Parser.putAddress(event, "source", m.group(4));
@@ -263,7 +267,12 @@ public final class SshdParser implements Parser {
 
     private static boolean login(Matcher m, Event.Builder event) {
         String verb = m.group(1);
-        String outcome = verb.equals("Accepted") ? "success" : "failure";
+        // "Postponed" is a step of keyboard-interactive authentication: its Accepted or Failed line follows
+        String outcome = switch (verb) {
+            case "Accepted" -> "success";
+            case "Failed" -> "failure";
+            default -> "unknown";
+        };
         authentication(event, "ssh_login", outcome, m.group(4));
         event.add("event.type", outcome.equals("success") ? "start" : "info");
         event.put("system.auth.ssh.event", verb);
@@ -286,14 +295,24 @@ public final class SshdParser implements Parser {
         event.put("user.name", user);
     }
 
+    /**
+     * Failure lines other than {@code Failed <method> for ...} tell of an attempt that line records too (when the
+     * attempt got that far: on a server that takes only keys, {@code Invalid user} is all there is).
+     */
+    private static void attemptPart(Event.Builder event) {
+        event.add("tags", EcsSchema.ATTEMPT_PART);
+    }
+
     private static void invalidUser(Event.Builder event, String user) {
         authentication(event, "ssh_invalid_user", "failure", user);
+        attemptPart(event);
         event.add("event.type", "info");
         event.add("tags", "invalid_user");
     }
 
     private static void tooManyFailures(Event.Builder event, String user, String address, String port) {
         authentication(event, "ssh_max_auth_attempts", "failure", user);
+        attemptPart(event);
         event.add("event.type", "info");
         Parser.putAddress(event, "source", address);
         Parser.putPort(event, "source", port);

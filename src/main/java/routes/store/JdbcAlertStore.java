@@ -64,7 +64,7 @@ public final class JdbcAlertStore implements AlertStore {
                         + "source_ip, tags, status, assignee, first_seen, last_seen, event_count, created_at, "
                         + "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 id, alert.ruleId(), alert.title(), alert.severity(), alert.confidence(), json(alert.breakdown()),
-                alert.groupKey(), json(alert.group()), alert.group().get("source.ip"), json(alert.tags()),
+                alert.groupKey(), json(alert.group()), alert.source(), json(alert.tags()),
                 alert.status() == null ? Alert.OPEN : alert.status(), alert.assignee(), time(alert.firstSeen()),
                 time(alert.lastSeen()), alert.count(), time(now), time(now));
         evidence(id, evidence);

@@ -157,6 +157,87 @@ class CorrelationEngineTest {
         });
     }
 
+    /** A failed authentication line of one process, as sshd and PAM write them (a part of an attempt when tagged). */
+    private static Event attemptLine(int second, String address, long pid, boolean part) {
+        Event.Builder b = Event.builder();
+        b.put("@timestamp", T0.plusSeconds(second));
+        b.put("event.dataset", "linux.sshd");
+        b.put("event.category", "authentication");
+        b.put("event.outcome", "failure");
+        b.put("source.address", address);
+        b.put("source.ip", address);
+        b.put("host.name", "bastion");
+        b.put("process.name", "sshd");
+        b.put("process.pid", pid);
+        if (part) {
+            b.add("tags", routes.model.EcsSchema.ATTEMPT_PART);
+        }
+        return b.build();
+    }
+
+    private static final String FAILURES = """
+            title: Authentication failure
+            id: auth-failure
+            name: auth_failure
+            logsource: {product: linux, service: sshd}
+            detection:
+              sel: {event.category: authentication, event.outcome: failure}
+              condition: sel
+            ---
+            title: Brute force
+            id: brute
+            correlation: {type: event_count, rules: [auth_failure], group-by: [source.ip], timespan: 5m,
+                          condition: {gte: 5}}
+            level: high
+            """;
+
+    @Test
+    void theLinesOfOneAttemptCountOnceSoTwoAttemptsAreNoFiveFailureBruteForce() {
+        load(FAILURES);
+        // sshd: Invalid user, PAM's check pass and authentication failure, then Failed password: one attempt each
+        List<Event> twoAttempts = new ArrayList<>();
+        for (long pid : new long[]{100, 101}) {
+            twoAttempts.add(attemptLine((int) pid, "203.0.113.20", pid, true));
+            twoAttempts.add(attemptLine((int) pid, "203.0.113.20", pid, true));
+            twoAttempts.add(attemptLine((int) pid, "203.0.113.20", pid, true));
+            twoAttempts.add(attemptLine((int) pid + 1, "203.0.113.20", pid, false));
+        }
+        assertThat(feed(twoAttempts)).as("eight lines, two attempts").isEmpty();
+        // three more connections, on a server that takes only keys: Invalid user is all each writes
+        List<Event> keyOnly = new ArrayList<>();
+        for (long pid = 200; pid < 203; pid++) {
+            keyOnly.add(attemptLine(150, "203.0.113.20", pid, true));
+        }
+        assertThat(feed(keyOnly)).singleElement().satisfies(hit -> assertThat(hit.count()).isEqualTo(5));
+    }
+
+    @Test
+    void aConnectionsOwnFailuresCountEachBesideItsPartLines() {
+        load(FAILURES);
+        List<Event> lines = new ArrayList<>();
+        lines.add(attemptLine(0, "203.0.113.21", 300, true));
+        for (int i = 1; i <= 4; i++) {
+            lines.add(attemptLine(i, "203.0.113.21", 300, false));
+        }
+        assertThat(feed(lines)).as("one PAM line and four Failed password lines: four attempts").isEmpty();
+        assertThat(feed(List.of(attemptLine(5, "203.0.113.21", 300, false)))).singleElement()
+                .satisfies(hit -> assertThat(hit.count()).isEqualTo(5));
+    }
+
+    @Test
+    void aSourceKnownOnlyByNameIsGroupedByThatName() {
+        load(FAILURES);
+        List<Event> lines = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            lines.add(attemptLine(i, "scanner.example.net", 400 + i, false));
+        }
+        assertThat(lines.getFirst().get("source.ip")).as("a host name is no IP").isNull();
+        assertThat(feed(lines)).singleElement().satisfies(hit -> {
+            assertThat(hit.group()).containsExactly(Map.entry("source.address", "scanner.example.net"));
+            assertThat(hit.count()).isEqualTo(5);
+        });
+    }
+
     @Test
     void windowsSlideOverEventTimeSoABurstAcrossABoundaryIsCaughtAndOldEventsAgeOut() {
         load("""

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Correlations count attempts, not lines: one line that syslog's repeat reduction wrote for six failed logins
  * ({@code message repeated 6 times: [ … ]}) is six failures, and raises the five-failure brute-force alert; one
- * failure does not.
+ * failure does not; the four lines sshd and PAM write for one failed attempt count once.
  */
 class RepeatedAttemptsEndToEndTest extends SharedAppliance {
 
@@ -41,6 +41,71 @@ class RepeatedAttemptsEndToEndTest extends SharedAppliance {
 
         JsonNode once = Appliance.json(appliance.get("/api/v1/alerts?source=198.18.13.2").body());
         assertThat(once.get("total").asLong()).as("one failure is no brute force").isZero();
+    }
+
+    /** The lines sshd and PAM write for one failed password of a user that does not exist, from one connection. */
+    private static List<String> attempt(String now, int pid, String address, String user) {
+        String prefix = "<38>" + now + " bastion sshd[" + pid + "]: ";
+        return List.of(prefix + "Invalid user " + user + " from " + address + " port " + (40000 + pid),
+                prefix + "pam_unix(sshd:auth): check pass; user unknown",
+                prefix + "pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost="
+                        + address,
+                prefix + "Failed password for invalid user " + user + " from " + address + " port " + (40000 + pid)
+                        + " ssh2");
+    }
+
+    @Test
+    void twoAttemptsNeverRaiseAFiveFailureAlertHoweverManyLinesTheyWrite() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        String now = SYSLOG.format(ZonedDateTime.now(ZoneId.systemDefault()));
+        List<String> lines = new java.util.ArrayList<>();
+        lines.addAll(attempt(now, 5101, "198.18.13.4", "oracle"));
+        lines.addAll(attempt(now, 5102, "198.18.13.4", "test"));
+        Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
+        appliance.eventsUntilTotal("source.ip:198.18.13.4", 6);
+        Appliance.awaitDrained(camel);
+        JsonNode alerts = Appliance.json(appliance.get("/api/v1/alerts?source=198.18.13.4").body());
+        assertThat(alerts.get("alerts").toString()).as("eight lines, two attempts")
+                .doesNotContain("Brute Force Against Linux Logins");
+    }
+
+    @Test
+    void sixAttemptsOfFourLinesEachAreABruteForceOfSix() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        String now = SYSLOG.format(ZonedDateTime.now(ZoneId.systemDefault()));
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            lines.addAll(attempt(now, 5201 + i, "198.18.13.5", "user" + i));
+        }
+        Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
+        appliance.eventsUntilTotal("source.ip:198.18.13.5", 18);
+        Appliance.awaitDrained(camel);
+        JsonNode alerts = Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts?source=198.18.13.5")
+                .body()), a -> a.toString().contains("Brute Force Against Linux Logins"));
+        assertThat(alerts.get("alerts").toString()).contains("Brute Force Against Linux Logins");
+        // counted by lines, the fifth line (the second attempt's) would have completed the correlation
+        JsonNode hit = appliance.signalsUntilTotal("rule.name:\"Brute Force Against Linux Logins From One Source\""
+                + " AND source.ip:198.18.13.5", 1).get("events").get(0);
+        assertThat(hit.at("/event/count").asLong()).isEqualTo(5);
+        assertThat(hit.at("/user/name").asText()).as("completed by the fifth attempt").isEqualTo("user4");
+    }
+
+    @Test
+    void failuresFromASourceKnownByItsHostNameAreGroupedByThatName() throws Exception {
+        Appliance appliance = new Appliance(httpPort);
+        String now = SYSLOG.format(ZonedDateTime.now(ZoneId.systemDefault()));
+        List<String> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            lines.add("<38>" + now + " mail su[" + (5301 + i) + "]: pam_unix(su:auth): authentication failure; "
+                    + "logname=bob uid=1000 euid=0 tty=pts/0 ruser=bob rhost=gw7.attacker.example user=root");
+            lines.add("<38>" + now + " mail su[" + (5301 + i) + "]: FAILED SU (to root) bob on pts/0");
+        }
+        Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
+        appliance.eventsUntilTotal("source.address:\"gw7.attacker.example\"", 6);
+        Appliance.awaitDrained(camel);
+        JsonNode alerts = Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts?source=gw7.attacker.example")
+                .body()), a -> a.toString().contains("Brute Force Against Linux Logins"));
+        assertThat(alerts.get("alerts").toString()).contains("\"source.address\":\"gw7.attacker.example\"");
     }
 
     @Test
