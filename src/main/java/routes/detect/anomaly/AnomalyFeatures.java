@@ -1,9 +1,8 @@
 package routes.detect.anomaly;
 
+import routes.detect.web.RequestCanonicalizer;
 import routes.model.Event;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 
 /**
@@ -40,7 +39,7 @@ final class AnomalyFeatures {
         if (url == null || status == null) {
             return null;
         }
-        String decoded = decode(url);
+        String decoded = RequestCanonicalizer.canonical(url);
         int q = decoded.indexOf('?');
         String path = q < 0 ? decoded : decoded.substring(0, q);
         String query = q < 0 ? "" : decoded.substring(q + 1);
@@ -119,18 +118,6 @@ final class AnomalyFeatures {
 
     private static long second(Event event) {
         return event.timestamp() == null ? 0 : event.timestamp().getEpochSecond();
-    }
-
-    /** Percent-decoded, leniently: an attack hides in encoding, and a broken escape stays as written. */
-    static String decode(String url) {
-        if (url.indexOf('%') < 0 && url.indexOf('+') < 0) {
-            return url;
-        }
-        try {
-            return URLDecoder.decode(url.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return url;
-        }
     }
 
     /** Shannon entropy of the characters, in bits per character. */

@@ -48,7 +48,10 @@ public record AnomalyModel(AnomalyFamily family, IsolationForest forest, Instant
      * not repeatable: smile's generators are not independent across threads, so training uses one core.)
      */
     private static IsolationForest fit(double[][] sample, IsolationForest.Options options, long seed) {
-        ForkJoinPool one = new ForkJoinPool(1);
+        // no spare threads either: a pool compensates for a blocked join with a new thread, whose generator is seeded
+        // from how many threads the JVM made before (a run's figures then depended on the tests run before it)
+        ForkJoinPool one = new ForkJoinPool(1, ForkJoinPool.defaultForkJoinWorkerThreadFactory, null, false, 1, 1, 1,
+                pool -> true, 1, java.util.concurrent.TimeUnit.MINUTES);
         try {
             return one.submit(() -> {
                 MathEx.setSeed(seed);

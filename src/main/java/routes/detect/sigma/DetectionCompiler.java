@@ -121,7 +121,16 @@ final class DetectionCompiler {
             if (values.size() != 1 || !(values.getFirst() instanceof Boolean wanted)) {
                 throw new SigmaRuleException(label + ": 'exists' takes true or false");
             }
-            return context -> context.has(field) == wanted;
+            return context -> {
+                if (context.has(field) != wanted) {
+                    return false;
+                }
+                if (wanted) {
+                    // the value that exists is the evidence (for a request's verdict, what was found where)
+                    context.matched(field, String.join(" ", context.values(field)));
+                }
+                return true;
+            };
         }
         if (m.fieldref) {
             return fieldRef(field, values, m, label);

@@ -1,5 +1,7 @@
 package routes.detect.sigma;
 
+import routes.detect.web.RequestCanonicalizer;
+import routes.detect.web.RequestInspection;
 import routes.model.Finding;
 import routes.model.Event;
 
@@ -12,13 +14,15 @@ import java.util.Map;
 
 /**
  * One event being tested against rules: its values as text (lower-cased once per field, not once per rule) and
- * the fields that matched so far, rolled back when a branch of a condition fails.
+ * the fields that matched so far, rolled back when a branch of a condition fails. Request fields carry their
+ * canonical form beside the logged one, and the request's verdicts ({@link RequestInspection}) are fields too.
  */
 public final class MatchContext {
 
     private final Event event;
     private final Map<String, Texts> texts = new HashMap<>();
     private final List<Finding.Match> matches = new ArrayList<>();
+    private RequestInspection.Verdicts verdicts;
 
     public MatchContext(Event event) {
         this.event = event;
@@ -43,7 +47,7 @@ public final class MatchContext {
         if (cached != null) {
             return cached;
         }
-        Object value = event.get(field);
+        Object value = RequestInspection.derives(field) ? verdicts().of(field) : event.get(field);
         if (value == null) {
             return Texts.ABSENT;
         }
@@ -56,9 +60,45 @@ public final class MatchContext {
         } else {
             original = new String[]{value instanceof Instant instant ? instant.toString() : value.toString()};
         }
+        if (RequestCanonicalizer.FIELDS.contains(field)) {
+            original = withCanonical(original);
+        }
         cached = new Texts(original);
         texts.put(field, cached);
         return cached;
+    }
+
+    /** The request's verdicts, worked out when a rule first asks for one. */
+    private RequestInspection.Verdicts verdicts() {
+        if (verdicts == null) {
+            verdicts = RequestInspection.of(event);
+        }
+        return verdicts;
+    }
+
+    /**
+     * A request field's values as logged and, after them, as the application reads them (decoded, comments and
+     * spacing folded: {@link RequestCanonicalizer}) where that differs: a rule matches either, and a match on the
+     * second shows the decoded request as its evidence.
+     */
+    private static String[] withCanonical(String[] logged) {
+        String[] canonical = null;
+        int added = 0;
+        for (int i = 0; i < logged.length; i++) {
+            String decoded = RequestCanonicalizer.canonical(logged[i]);
+            if (decoded != logged[i]) {
+                if (canonical == null) {
+                    canonical = new String[logged.length];
+                }
+                canonical[added++] = decoded;
+            }
+        }
+        if (canonical == null) {
+            return logged;
+        }
+        String[] both = java.util.Arrays.copyOf(logged, logged.length + added);
+        System.arraycopy(canonical, 0, both, logged.length, added);
+        return both;
     }
 
     /** A field's values as text, and (when first asked for) lower-cased. */
@@ -88,7 +128,7 @@ public final class MatchContext {
     }
 
     boolean has(String field) {
-        return event.get(field) != null;
+        return RequestInspection.derives(field) ? texts(field).original.length > 0 : event.get(field) != null;
     }
 
     Object raw(String field) {

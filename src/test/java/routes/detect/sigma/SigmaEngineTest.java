@@ -57,6 +57,36 @@ class SigmaEngineTest {
     }
 
     @Test
+    void aRequestRuleMatchesTheRequestAsTheApplicationDecodesItAndShowsThatAsEvidence() {
+        SigmaRule union = rule("category: webserver", """
+                sel:
+                  url.original|contains: 'union all select'
+                condition: sel""");
+        Event formEncoded = line("203.0.113.9 - - [23/Nov/2026:10:40:00 +0000] \"GET /item.php?id=1+UNION+ALL+"
+                + "SELECT+1,2 HTTP/1.1\" 200 12 \"-\" \"curl/8.5.0\"");
+        SigmaEngine engine = new SigmaEngine();
+        engine.load(List.of(union));
+        List<Finding> findings = engine.evaluate(formEncoded);
+        assertThat(findings).singleElement().satisfies(f -> assertThat(f.matches())
+                .containsExactly(new Finding.Match("url.original", "/item.php?id=1 UNION ALL SELECT 1,2")));
+        assertThat(formEncoded.getString("url.original")).as("the event keeps what was logged")
+                .isEqualTo("/item.php?id=1+UNION+ALL+SELECT+1,2");
+    }
+
+    @Test
+    void theTokenizersVerdictsAreFieldsRulesCanAskFor() {
+        SigmaRule sqli = rule("category: webserver", """
+                sel:
+                  caravan.web.sqli|exists: true
+                condition: sel""");
+        SigmaEngine engine = new SigmaEngine();
+        engine.load(List.of(sqli));
+        assertThat(engine.evaluate(line(ACCESS))).singleElement().satisfies(f -> assertThat(f.matches())
+                .containsExactly(new Finding.Match("caravan.web.sqli", "'s&1o1 in id=1' OR 1=1")));
+        assertThat(engine.evaluate(line(ACCESS.replace("1%27%20OR%201=1", "15")))).isEmpty();
+    }
+
+    @Test
     void aRuleThatFailsOnAPaddedFieldMissesOnlyThatEventAndSaysSo() {
         // Java's regular expressions recurse per repetition of a group: a padded value overflows the stack
         SigmaRule regex = rule("selection:\n  url.original|re: '(a|b)*c'\ncondition: selection");
