@@ -46,6 +46,8 @@ public final class Appliance {
         registry.add("siem.syslog.tcp-port", () -> syslogPort);
         registry.add("siem.ingest.api-keys", () -> apiKey);
         registry.add("siem.store.refresh", () -> "100ms");
+        // risk alerts take what came since they were raised within half a second, not ten
+        registry.add("siem.risk.flush-interval", () -> "500ms");
         // Quartz keeps one scheduler per Camel context name in the whole JVM: contexts alive side by side in the
         // test cache would share one, and one's schedules would clash with another's (or stop with it)
         registry.add("camel.main.name", () -> "caravan-" + data.getFileName());

@@ -5,6 +5,7 @@ import org.apache.camel.spring.boot.CamelContextConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import routes.correlate.CorrelationEngine;
+import routes.correlate.RiskProperties;
 import routes.detect.BayesianScorer;
 import routes.detect.sigma.SigmaEngine;
 import routes.enrich.AbuseIpDb;
@@ -18,8 +19,9 @@ public class AlertConfiguration {
 
     @Bean
     AlertBuilder alertBuilder(BayesianScorer scorer, SigmaEngine rules, CorrelationEngine correlations,
-                              ThreatIntel intel, AbuseIpDb reputation, AlertProperties alerts) {
-        return new AlertBuilder(scorer, rules, correlations, intel, reputation, alerts.ruleMinLevel());
+                              ThreatIntel intel, AbuseIpDb reputation, AlertProperties alerts, RiskProperties risk) {
+        return new AlertBuilder(scorer, rules, correlations, intel, reputation, alerts.ruleMinLevel(),
+                risk.enabled());
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package routes.alert;
 
+import routes.correlate.EntityRisk;
 import routes.model.Alert;
 import routes.model.Severity;
 
@@ -14,7 +15,8 @@ import java.util.Set;
 /**
  * One alert per attack, as pure policy: whether a new alert is the same attack as an open one, and what the open
  * one becomes. A repeat of the same rule for the same group, last seen within the suppression window, folds into
- * the open alert; so does another correlation of the same attack chain ({@link Alert#related()}). The folded alert
+ * the open alert; so does another correlation of the same attack chain ({@link Alert#related()}), and, with entity
+ * risk on, any alert of the same group: one alert per attacker. The folded alert
  * spans both, takes the higher severity, and is named and scored by the better-supported account of the two.
  * {@link AlertRecorder} applies it to the alert store.
  */
@@ -58,8 +60,15 @@ public final class AlertFolding {
         this.maxEvidence = maxEvidence;
     }
 
-    /** The rules whose open alerts this one may fold into: its attack chain's, its own included. */
+    /**
+     * The rules whose open alerts this one may fold into: its attack chain's, its own included; none named (any rule)
+     * for an alert that takes part in its entity's risk ({@link EntityRisk#RULE_ID} among its related): all the
+     * alerts of one entity are one.
+     */
     public List<String> candidateRules(Alert incoming) {
+        if (incoming.related().contains(EntityRisk.RULE_ID)) {
+            return List.of();
+        }
         List<String> chain = new ArrayList<>(incoming.related());
         if (!chain.contains(incoming.ruleId())) {
             chain.add(incoming.ruleId());
@@ -100,8 +109,9 @@ public final class AlertFolding {
         Alert stronger = incoming.confidence() >= existing.confidence() ? incoming : existing;
         boolean sameRule = existing.ruleId().equals(incoming.ruleId());
         List<String> added = newEvidence(existing.eventIds(), incoming.eventIds());
-        // a repeat brings new events; another correlation of the chain may count some the alert has already
-        long more = sameRule ? incoming.count() : added.size();
+        // a repeat brings new events (a correlation's count is of attempts: one line may stand for six); another
+        // account of the attack may count some the alert has already
+        long more = sameRule ? Math.max(incoming.count(), added.size()) : added.size();
         List<String> evidence = new ArrayList<>(existing.eventIds());
         evidence.addAll(added);
         Alert folded = new Alert(existing.id(), stronger.ruleId(), stronger.title(), severity, stronger.confidence(),

@@ -37,8 +37,26 @@ public final class AlertRecorder {
         this.clock = clock;
     }
 
+    /**
+     * Alerts of one group are recorded one at a time: two stages (findings, correlation hits) raising alerts for the
+     * same source at once would otherwise both find no open alert and open two.
+     */
+    private final Object[] groupLocks = new Object[64];
+
+    {
+        for (int i = 0; i < groupLocks.length; i++) {
+            groupLocks[i] = new Object();
+        }
+    }
+
     /** Opens the alert, or folds it into the open alert of the same attack; answers the stored alert. */
     public Recorded record(Alert alert) {
+        synchronized (groupLocks[Math.floorMod(alert.groupKey().hashCode(), groupLocks.length)]) {
+            return recordAlone(alert);
+        }
+    }
+
+    private Recorded recordAlone(Alert alert) {
         return store.inTransaction(() -> {
             Alert chosen = folding.choose(alert, store.open(folding.candidateRules(alert), alert.groupKey(),
                     folding.openSince(alert)));

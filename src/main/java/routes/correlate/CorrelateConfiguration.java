@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 import routes.detect.BayesianScorer;
 import routes.detect.sigma.RuleRepository;
+import routes.enrich.ThreatIntel;
 
 import javax.sql.DataSource;
 
@@ -47,6 +48,15 @@ public class CorrelateConfiguration {
                 // bound before the routes start
             }
         };
+    }
+
+    @Bean
+    EntityRisk entityRisk(RiskProperties properties, BayesianScorer scorer, ThreatIntel intel, MeterRegistry meters) {
+        EntityRisk risk = new EntityRisk(properties, scorer, intel);
+        Gauge.builder("caravan.risk.entities", risk, EntityRisk::entities)
+                .description("entities whose risk evidence is held")
+                .register(meters);
+        return risk;
     }
 
     @Bean

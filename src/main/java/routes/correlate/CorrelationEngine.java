@@ -175,12 +175,19 @@ public final class CorrelationEngine {
         }
     }
 
-    /** Every correlation window a batch of findings goes to, in order. */
+    /** The correlation windows one finding goes to, in order (evidence for risk only goes to none). */
+    public List<Input> inputsOf(Finding finding) {
+        return inputs(List.of(finding));
+    }
+
+    /** Every correlation window a batch of findings goes to, in order (evidence for risk only goes to none). */
     public List<Input> inputs(List<Finding> findings) {
         List<Input> inputs = new ArrayList<>();
         for (Finding finding : findings) {
-            inputs(finding.ruleId(), finding.timestamp(), finding.eventId(), List.of(finding.eventId()),
-                    finding.event(), 0, inputs);
+            if (finding.signal()) {
+                inputs(finding.ruleId(), finding.timestamp(), finding.eventId(), List.of(finding.eventId()),
+                        finding.event(), 0, inputs);
+            }
         }
         return inputs;
     }

@@ -28,8 +28,12 @@ public final class FindingEvents {
             "destination.port", "user.name", "host.name", "process.name", "url.original", "http.request.method",
             "http.response.status_code", "network.transport");
 
-    /** Signals for a batch of findings; the findings of one event are scored together. */
-    public List<Event> toEvents(List<Finding> findings) {
+    /**
+     * Signals for a batch of findings; the findings of one event are scored together. Evidence for risk only
+     * ({@link Finding#signal()} false) is no signal.
+     */
+    public List<Event> toEvents(List<Finding> all) {
+        List<Finding> findings = all.stream().filter(Finding::signal).toList();
         Map<String, List<BayesianScorer.Evidence>> byEvent = new java.util.HashMap<>();
         for (Finding finding : findings) {
             byEvent.computeIfAbsent(finding.eventId(), id -> new ArrayList<>()).add(scorer.evidence(finding));

@@ -11,7 +11,7 @@ import java.util.List;
  * @param matches the fields and values that satisfied the rule's detection, in the order they were tested; for an
  *                anomaly, the features that stand out most, each with its usual range
  * @param event   the event, for context and for correlation's group-by fields
- * @param kind    {@link #SIGMA} or {@link #ANOMALY}
+ * @param kind    {@link #SIGMA}, {@link #ANOMALY} or {@link #ANOMALY_EVIDENCE}
  * @param anomaly for an anomaly, its score; null for a rule hit
  */
 public record Finding(String ruleId, String ruleTitle, String level, String status, List<String> tags,
@@ -20,11 +20,21 @@ public record Finding(String ruleId, String ruleTitle, String level, String stat
 
     public static final String SIGMA = "sigma";
     public static final String ANOMALY = "anomaly";
+    /**
+     * An event the anomaly model found unusual, but not enough to report (below the reporting threshold, or over the
+     * per-source cap): evidence for its entity's risk only, never a signal or a correlation's input.
+     */
+    public static final String ANOMALY_EVIDENCE = "anomaly-evidence";
 
     /** A Sigma rule hit. */
     public Finding(String ruleId, String ruleTitle, String level, String status, List<String> tags, String eventId,
                    Instant timestamp, List<Match> matches, Event event) {
         this(ruleId, ruleTitle, level, status, tags, eventId, timestamp, matches, event, SIGMA, null);
+    }
+
+    /** Whether the finding is a signal (stored, correlated, alerted on), not evidence for risk only. */
+    public boolean signal() {
+        return !ANOMALY_EVIDENCE.equals(kind);
     }
 
     /**

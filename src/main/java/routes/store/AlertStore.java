@@ -24,8 +24,8 @@ public interface AlertStore {
     <T> T inTransaction(java.util.function.Supplier<T> work);
 
     /**
-     * Alerts of these rules for this group that are not closed and were last seen at or after {@code since}, most
-     * recently seen first, without their evidence.
+     * Alerts of these rules (of any rule when none is named) for this group that are not closed and were last seen
+     * at or after {@code since}, most recently seen first, without their evidence.
      */
     List<Alert> open(java.util.Collection<String> ruleIds, String groupKey, Instant since);
 

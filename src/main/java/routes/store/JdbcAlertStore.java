@@ -53,8 +53,9 @@ public final class JdbcAlertStore implements AlertStore {
         String rules = String.join(", ", java.util.Collections.nCopies(ruleIds.size(), "?"));
         List<Object> arguments = new ArrayList<>(ruleIds);
         arguments.addAll(List.of(groupKey, Alert.CLOSED, time(since)));
-        return sql.query("SELECT " + COLUMNS + " FROM alerts WHERE rule_id IN (" + rules + ") AND group_key = ? "
-                + "AND status <> ? AND last_seen >= ? ORDER BY last_seen DESC", this::alert, arguments.toArray());
+        return sql.query("SELECT " + COLUMNS + " FROM alerts WHERE " + (ruleIds.isEmpty() ? ""
+                : "rule_id IN (" + rules + ") AND ") + "group_key = ? AND status <> ? AND last_seen >= ? "
+                + "ORDER BY last_seen DESC", this::alert, arguments.toArray());
     }
 
     @Override

@@ -18,7 +18,8 @@ import java.util.Random;
  * A labelled development set for measuring detection: realistic normal traffic of a small web shop (nginx access
  * log, SSH logins to a bastion, UFW firewall lines, with internet background noise) and injected attacks (SSH
  * brute force, port scans, SQL injection, XSS, path traversal, command injection, Log4Shell, data exfiltration),
- * as raw lines in time order, with a label per line: 1 for a line an attack produced, 0 otherwise. The same seed
+ * as raw lines in time order, with a label per line: {@code 1 CLASS} for a line an attack produced (CLASS is
+ * bruteforce, scan, sqli, xss, traversal, cmdi, log4shell or exfiltration), {@code 0} otherwise. The same seed
  * gives the same set. Run it with {@code java -jar caravan.jar devset OUT_DIR [--seed N] [--hours H]}.
  */
 public final class DevSetGenerator {
@@ -59,8 +60,8 @@ public final class DevSetGenerator {
     private static final String[] TOOLS = {"sqlmap/1.8.2#stable (https://sqlmap.org)", "Nikto/2.5.0", "curl/8.5.0",
             "python-requests/2.32.3", "Go-http-client/1.1"};
 
-    /** A raw line, when it happened and whether an attack produced it. */
-    private record Line(Instant time, String text, boolean malicious) {
+    /** A raw line, when it happened and the class of attack that produced it (null for none). */
+    private record Line(Instant time, String text, String attack) {
     }
 
     private final Random random;
@@ -90,8 +91,8 @@ public final class DevSetGenerator {
             for (Line line : lines) {
                 out.write(line.text());
                 out.write('\n');
-                labelOut.write(line.malicious() ? "1\n" : "0\n");
-                malicious += line.malicious() ? 1 : 0;
+                labelOut.write(line.attack() != null ? "1 " + line.attack() + "\n" : "0\n");
+                malicious += line.attack() != null ? 1 : 0;
             }
         }
         return new long[]{lines.size(), malicious};
@@ -181,7 +182,7 @@ public final class DevSetGenerator {
             status = 500;
             bytes = 612;
         }
-        web(time, client, method, path, status, bytes, millis, agent, false);
+        web(time, client, method, path, status, bytes, millis, agent, null);
     }
 
     private void normalLogin(Instant time) {
@@ -192,12 +193,12 @@ public final class DevSetGenerator {
         }
         int port = 40_000 + random.nextInt(20_000);
         if (random.nextDouble() < 0.1) {
-            ssh(time, "Failed password for " + user + " from " + from + " port " + port + " ssh2", false);
+            ssh(time, "Failed password for " + user + " from " + from + " port " + port + " ssh2", null);
             time = time.plusSeconds(4 + random.nextInt(10));
         }
         boolean key = random.nextDouble() < 0.7;
         ssh(time, "Accepted " + (key ? "publickey" : "password") + " for " + user + " from " + from + " port " + port
-                + " ssh2" + (key ? ": ED25519 SHA256:k3Jd8sN2mQ0xVb7" : ""), false);
+                + " ssh2" + (key ? ": ED25519 SHA256:k3Jd8sN2mQ0xVb7" : ""), null);
     }
 
     private void outbound(Instant time) {
@@ -205,13 +206,13 @@ public final class DevSetGenerator {
         int port = ports[random.nextInt(ports.length)];
         firewall(time, "ALLOW", "10.0.0." + (10 + random.nextInt(30)), "93.184." + random.nextInt(256) + "."
                 + random.nextInt(256), port, port == 53 || port == 123 ? "UDP" : "TCP", 60 + random.nextInt(1400),
-                false);
+                null);
     }
 
     /** The internet's background knocking: single probes of common ports, denied. */
     private void backgroundNoise(Instant time) {
         int[] ports = {22, 23, 80, 443, 445, 3389, 8080, 5900, 1433};
-        firewall(time, "BLOCK", address(), "10.0.0.5", ports[random.nextInt(ports.length)], "TCP", 40, false);
+        firewall(time, "BLOCK", address(), "10.0.0.5", ports[random.nextInt(ports.length)], "TCP", 40, null);
     }
 
     // ---- attacks ----
@@ -225,17 +226,17 @@ public final class DevSetGenerator {
             String user = random.nextDouble() < 0.3 ? "root" : GUESSES[random.nextInt(GUESSES.length)];
             int port = 30_000 + random.nextInt(30_000);
             if (user.equals("root")) {
-                ssh(time, "Failed password for root from " + attacker + " port " + port + " ssh2", true);
+                ssh(time, "Failed password for root from " + attacker + " port " + port + " ssh2", "bruteforce");
             } else if (random.nextBoolean()) {
-                ssh(time, "Invalid user " + user + " from " + attacker + " port " + port, true);
+                ssh(time, "Invalid user " + user + " from " + attacker + " port " + port, "bruteforce");
             } else {
                 ssh(time, "Failed password for invalid user " + user + " from " + attacker + " port " + port
-                        + " ssh2", true);
+                        + " ssh2", "bruteforce");
             }
         }
         if (random.nextDouble() < 0.2) {
             ssh(at(s + (long) (attempts * gap) + 2), "Accepted password for root from " + attacker + " port "
-                    + (30_000 + random.nextInt(30_000)) + " ssh2", true);
+                    + (30_000 + random.nextInt(30_000)) + " ssh2", "bruteforce");
         }
     }
 
@@ -248,7 +249,7 @@ public final class DevSetGenerator {
         for (int i = 0; i < ports; i++) {
             int port = random.nextDouble() < 0.5 ? 1 + random.nextInt(1024) : 1 + random.nextInt(65_535);
             firewall(at(s + (long) (i * gap)), "BLOCK", attacker, target, port, "TCP", 40 + random.nextInt(4) * 4,
-                    true);
+                    "scan");
         }
     }
 
@@ -258,6 +259,13 @@ public final class DevSetGenerator {
                 : BROWSERS[random.nextInt(BROWSERS.length)];
         int requests = 5 + random.nextInt(55);
         int family = random.nextInt(5);
+        String attack = switch (family) {
+            case 0 -> "sqli";
+            case 1 -> "xss";
+            case 2 -> "traversal";
+            case 3 -> "cmdi";
+            default -> "log4shell";
+        };
         for (int i = 0; i < requests; i++) {
             Instant time = at(s + i * (1 + random.nextInt(5)));
             String path;
@@ -276,7 +284,7 @@ public final class DevSetGenerator {
             int[] statuses = {200, 400, 403, 404, 500};
             int status = statuses[random.nextInt(statuses.length)];
             web(time, attacker, "GET", path, status, status == 200 ? (long) lognormal(Math.log(3_000), 1) : 300
-                    + random.nextInt(900), lognormal(Math.log(25), 0.8), ua, true);
+                    + random.nextInt(900), lognormal(Math.log(25), 0.8), ua, attack);
         }
     }
 
@@ -288,31 +296,31 @@ public final class DevSetGenerator {
             String path = random.nextBoolean() ? "/api/v1/export?table=customers&format=csv&limit=1000000"
                     : "/backup/db-2026-11-2" + random.nextInt(3) + ".sql.gz";
             web(at(s + i * 40L), client, "GET", path, 200, (long) lognormal(Math.log(300_000_000), 0.5),
-                    lognormal(Math.log(40_000), 0.4), agent, true);
+                    lognormal(Math.log(40_000), 0.4), agent, "exfiltration");
         }
     }
 
     // ---- line formats ----
 
     private void web(Instant time, String client, String method, String path, int status, long bytes, double millis,
-                     String agent, boolean malicious) {
+                     String agent, String attack) {
         lines.add(new Line(time, String.format(Locale.ROOT, "%s - - [%s] \"%s %s HTTP/1.1\" %d %d \"-\" \"%s\" %.3f",
-                client, ACCESS_TIME.format(time), method, path, status, bytes, agent, millis / 1000), malicious));
+                client, ACCESS_TIME.format(time), method, path, status, bytes, agent, millis / 1000), attack));
     }
 
-    private void ssh(Instant time, String message, boolean malicious) {
+    private void ssh(Instant time, String message, String attack) {
         lines.add(new Line(time, SYSLOG_TIME.format(time) + " bastion sshd[" + (1000 + random.nextInt(30_000)) + "]: "
-                + message, malicious));
+                + message, attack));
     }
 
     private void firewall(Instant time, String verdict, String source, String destination, int port, String protocol,
-                          int length, boolean malicious) {
+                          int length, String attack) {
         boolean inbound = verdict.equals("BLOCK");
         lines.add(new Line(time, String.format(Locale.ROOT, "%s gw1 kernel: [%d.%03d] [UFW %s] IN=%s OUT=%s SRC=%s DST=%s "
                         + "LEN=%d TOS=0x00 PREC=0x00 TTL=%d ID=%d PROTO=%s SPT=%d DPT=%d", SYSLOG_TIME.format(time),
                 time.getEpochSecond() - START.getEpochSecond(), random.nextInt(1000), verdict, inbound ? "eth0" : "",
                 inbound ? "" : "eth0", source, destination, length, 40 + random.nextInt(24), random.nextInt(65_535),
-                protocol, 1024 + random.nextInt(60_000), port), malicious));
+                protocol, 1024 + random.nextInt(60_000), port), attack));
     }
 
     // ---- randomness ----

@@ -1,7 +1,9 @@
 package routes.tools;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import routes.alert.AlertRecorder;
 import routes.correlate.CorrelationEngine;
+import routes.correlate.EntityRisk;
 import routes.detect.BayesianScorer;
 import routes.detect.ScoringProperties;
 import routes.detect.anomaly.AnomalyDetector;
@@ -27,11 +29,13 @@ import java.util.Map;
 
 /**
  * {@code java -jar caravan.jar evaluate --labels LABELS [--rules DIR] LOG}: measures detection against a labelled
- * log (LABELS holds {@code 1} or {@code 0} per line of LOG). Trains the anomaly models on the log as the appliance
- * would (unsupervised: the labels are only used to grade), replays it through the Sigma rules, the anomaly models
- * and the correlations, scores each event with the Bayesian scorer, and prints a calibration table and the
- * figures per family for the anomaly model alone and for the combined score. The last line is
- * {@code precision=P recall=R f1=F roc_auc=A} for the combined score, at the warning level.
+ * log (LABELS holds {@code 0}, {@code 1} or {@code 1 CLASS} per line of LOG, the class naming the attack: sqli,
+ * bruteforce...). Trains the anomaly models on the log as the appliance would (unsupervised: the labels are only used
+ * to grade), replays it through the appliance's pipeline (rules, anomaly models, correlations, entity risk, alerts),
+ * and prints, for events, a calibration table, the figures per family for the anomaly model alone and for the
+ * combined score and the likelihood ratio each rule shows on the log; for alerts, episode recall, time to alert and
+ * false alerts per class ({@link AlertGrading}). The last line is {@code precision=P recall=R f1=F roc_auc=A
+ * episode_recall=E false_alerts_per_100k=F}: the combined score at the warning level, then the alerts.
  */
 public final class EvaluateCommand {
 
@@ -65,9 +69,10 @@ public final class EvaluateCommand {
     }
 
     static final String USAGE = "usage: caravan evaluate --labels LABELS [--rules DIR]... [--siem.NAME=VALUE]... LOG\n"
-            + "  Grades detection on a labelled log (LABELS: 1 or 0 per line of LOG): trains the anomaly models on\n"
-            + "  the log as the appliance would, replays it through the pipeline, and prints calibration, figures\n"
-            + "  per family and, last, precision, recall, F1 and ROC-AUC of the combined score.";
+            + "  Grades detection on a labelled log (LABELS: 0, 1 or '1 CLASS' per line of LOG): trains the anomaly\n"
+            + "  models on the log as the appliance would, replays it through the pipeline, and prints calibration,\n"
+            + "  figures per family, each rule's likelihood ratio on the log, episode recall, time to alert and\n"
+            + "  false alerts per class and, last, precision, recall, F1, ROC-AUC, episode recall and false alerts.";
 
     public static int run(List<String> all, PrintStream out, PrintStream err) {
         List<List<String>> split = OfflineApplication.split(all);
@@ -116,13 +121,15 @@ public final class EvaluateCommand {
                     + " lines of " + log);
         }
         int[] labels = new int[lines.size()];
+        String[] classes = new String[lines.size()];
         for (int i = 0; i < lines.size(); i++) {
-            String label = labelLines.get(i).strip();
-            if (!label.equals("0") && !label.equals("1")) {
-                throw new IllegalArgumentException("line " + (i + 1) + " of " + labelFile + " is '" + label
-                        + "', not 0 or 1");
+            String[] label = labelLines.get(i).strip().split("\\s+", 2);
+            if (!label[0].equals("0") && !label[0].equals("1") || label[0].equals("0") && label.length > 1) {
+                throw new IllegalArgumentException("line " + (i + 1) + " of " + labelFile + " is '"
+                        + labelLines.get(i).strip() + "', not 0, 1 or 1 and an attack class");
             }
-            labels[i] = label.charAt(0) - '0';
+            labels[i] = label[0].charAt(0) - '0';
+            classes[i] = labels[i] == 0 ? null : label.length > 1 ? label[1].strip() : "attack";
         }
         Instant received = Files.getLastModifiedTime(log).toInstant();
         List<RawLog> records = new ArrayList<>(lines.size());
@@ -143,9 +150,11 @@ public final class EvaluateCommand {
         detector.adoptModels(training);
         training.close();
 
-        // 2. replay with fresh state and those models: rules, anomalies, correlations, alerts
+        // 2. replay with fresh state and those models: rules, anomalies, correlations, entity risk, alerts
         Outcome[] outcomes = new Outcome[lines.size()];
         BayesianScorer scorer;
+        AlertGrading grading = new AlertGrading();
+        RuleCalibration calibration = new RuleCalibration();
         try (OfflinePipeline pipeline = pipelines.open(rules.ruleSet(), detector)) {
             scorer = pipeline.scorer();
             Map<String, Integer> byEventId = new HashMap<>();
@@ -153,9 +162,16 @@ public final class EvaluateCommand {
                 OfflinePipeline.Step step = pipeline.raw(records.get(i));
                 Event event = step.event();
                 outcomes[i] = new Outcome(labels[i], event == null ? null : AnomalyFamily.of(event));
+                Map.Entry<String, String> actor = EntityRisk.actorOf(event);
+                grading.line(actor == null || !actor.getKey().startsWith("source.") ? null : actor.getValue(),
+                        classes[i], event == null ? null : event.timestamp());
                 if (event == null) {
                     continue;
                 }
+                for (AlertRecorder.Recorded recorded : step.allAlerts()) {
+                    grading.alert(recorded.alert(), event.timestamp());
+                }
+                calibration.event(labels[i], step, scorer);
                 byEventId.put(event.id(), i);
                 AnomalyDetector.Scored scored = step.anomaly();
                 if (scored != null) {
@@ -175,10 +191,13 @@ public final class EvaluateCommand {
                         Integer at = byEventId.get(id);
                         if (at != null && !outcomes[at].evidence.contains(evidence)) {
                             outcomes[at].evidence.add(evidence);
+                            calibration.hit(hit.rule().id(), hit.rule().title(), hit.rule().level(), evidence,
+                                    labels[at], id);
                         }
                     }
                 }
             }
+            pipeline.finish();
         } finally {
             detector.close();
         }
@@ -187,11 +206,12 @@ public final class EvaluateCommand {
             o.line = i;
             o.score = scorer.score(o.family == null ? null : o.family.key(), o.evidence);
         }
-        report(outcomes, lines, out);
+        report(outcomes, lines, calibration, grading, out);
         return 0;
     }
 
-    private static void report(Outcome[] outcomes, List<String> lines, PrintStream out) {
+    private static void report(Outcome[] outcomes, List<String> lines, RuleCalibration calibration,
+                               AlertGrading grading, PrintStream out) {
         int lineCount = lines.size();
         long malicious = Arrays.stream(outcomes).filter(o -> o.label == 1).count();
         out.printf(Locale.ROOT, "lines %d, malicious %d (%.1f%%)%n", lineCount, malicious,
@@ -228,12 +248,16 @@ public final class EvaluateCommand {
                     combined[0], combined[1]);
         }
         anomalyBands(outcomes, out);
+        calibration.print(Arrays.stream(outcomes).filter(o -> o.label == 1).count(),
+                Arrays.stream(outcomes).filter(o -> o.label == 0).count(), out);
         mistakes(outcomes, lines, out);
+        grading.print(out);
         double[] all = confusion(outcomes, o -> o.flagged());
         double f1 = all[0] + all[1] == 0 ? 0 : 2 * all[0] * all[1] / (all[0] + all[1]);
         out.println();
-        out.printf(Locale.ROOT, "precision=%.3f recall=%.3f f1=%.3f roc_auc=%s%n", all[0], all[1], f1,
-                auc(outcomes, o -> o.posterior()));
+        out.printf(Locale.ROOT, "precision=%.3f recall=%.3f f1=%.3f roc_auc=%s episode_recall=%.3f"
+                        + " false_alerts_per_100k=%.2f%n", all[0], all[1], f1, auc(outcomes, o -> o.posterior()),
+                grading.recall(), grading.falseAlertsPer100k());
     }
 
     /**

@@ -4,6 +4,7 @@ import routes.alert.AlertBuilder;
 import routes.alert.AlertRecorder;
 import routes.correlate.CorrelationEngine;
 import routes.correlate.CorrelationRun;
+import routes.correlate.EntityRisk;
 import routes.detect.BayesianScorer;
 import routes.detect.anomaly.AnomalyDetector;
 import routes.detect.sigma.SigmaEngine;
@@ -20,7 +21,7 @@ import java.util.List;
 
 /**
  * The appliance's pipeline for one offline run (replay, evaluate, a rule backtest): normalize, enrich, detect (Sigma rules and
- * the anomaly models), correlate on the live stage's own route template, and alert building and folding into an
+ * the anomaly models), correlate on the live stage's own route template, entity risk, and alert building and folding into an
  * alert store of the run's own, in the order the records come. Made by {@link OfflinePipelines} from the
  * appliance's beans and settings; its state (windows, models, alerts) is the run's alone. Not thread-safe: one run,
  * one thread.
@@ -32,18 +33,28 @@ public final class OfflinePipeline implements AutoCloseable {
      *
      * @param event    the normalized event (null when the record gave none)
      * @param anomaly  its anomaly score (null when its family is untrained or it has no family)
-     * @param findings rule hits and the anomaly finding, if any, in the order the live stage raises them
+     * @param findings rule hits and the anomaly finding, if any, in the order the live stage raises them (signals:
+     *                 anomaly evidence for risk only is not among them)
      * @param ruleAlerts the alerts the findings raised on their own (rules that generate alerts), as the alert
      *                   store holds them after each
      * @param hits       correlations the findings completed
      * @param alerts     the alert each hit raised or updated, in the order of {@code hits}, as the alert store holds
-     *                   it after the hit
+     *                   it after the hit; null for a hit that is evidence of its entity's risk only
+     * @param riskAlerts the alerts of entities whose risk the findings and hits raised, as the alert store holds them
      */
     public record Step(Event event, AnomalyDetector.Scored anomaly, List<Finding> findings,
                        List<AlertRecorder.Recorded> ruleAlerts, List<CorrelationEngine.Hit> hits,
-                       List<AlertRecorder.Recorded> alerts) {
+                       List<AlertRecorder.Recorded> alerts, List<AlertRecorder.Recorded> riskAlerts) {
 
-        static final Step NONE = new Step(null, null, List.of(), List.of(), List.of(), List.of());
+        static final Step NONE = new Step(null, null, List.of(), List.of(), List.of(), List.of(), List.of());
+
+        /** Every alert the step recorded: single rules', correlations', then entity risk's. */
+        public List<AlertRecorder.Recorded> allAlerts() {
+            List<AlertRecorder.Recorded> all = new ArrayList<>(ruleAlerts);
+            alerts.stream().filter(java.util.Objects::nonNull).forEach(all::add);
+            all.addAll(riskAlerts);
+            return all;
+        }
     }
 
     private final Normalizer normalizer;
@@ -52,20 +63,22 @@ public final class OfflinePipeline implements AutoCloseable {
     private final BayesianScorer scorer;
     private final AnomalyDetector anomalies;
     private final CorrelationRun correlation;
+    private final EntityRisk risk;
     private final AlertBuilder alerts;
     private final AlertRecorder recorder;
     private final AlertStore store;
     private final AutoCloseable resources;
 
-    OfflinePipeline(Normalizer normalizer, EventEnricher enricher, SigmaEngine sigma, BayesianScorer scorer, AnomalyDetector anomalies,
-                    CorrelationRun correlation, AlertBuilder alerts, AlertRecorder recorder, AlertStore store,
-                    AutoCloseable resources) {
+    OfflinePipeline(Normalizer normalizer, EventEnricher enricher, SigmaEngine sigma, BayesianScorer scorer,
+                    AnomalyDetector anomalies, CorrelationRun correlation, EntityRisk risk, AlertBuilder alerts,
+                    AlertRecorder recorder, AlertStore store, AutoCloseable resources) {
         this.normalizer = normalizer;
         this.enricher = enricher;
         this.sigma = sigma;
         this.scorer = scorer;
         this.anomalies = anomalies;
         this.correlation = correlation;
+        this.risk = risk;
         this.alerts = alerts;
         this.recorder = recorder;
         this.store = store;
@@ -81,24 +94,44 @@ public final class OfflinePipeline implements AutoCloseable {
     /** An event already normalized (a stored one, for a backtest): from the detect stage on. */
     public Step event(Event event) {
         AnomalyDetector.Scored scored = anomalies.scoreEvent(event);
-        List<Finding> findings = new ArrayList<>(sigma.evaluate(event));
+        List<Finding> all = new ArrayList<>(sigma.evaluate(event));
         if (scored != null && scored.finding() != null) {
-            findings.add(scored.finding());
+            all.add(scored.finding());
         }
+        List<Finding> findings = all.stream().filter(Finding::signal).toList();
         List<AlertRecorder.Recorded> ruleAlerts = new ArrayList<>();
         for (Alert alert : alerts.fromFindings(findings)) {
             ruleAlerts.add(recorder.record(alert));
         }
         List<CorrelationEngine.Hit> hits = new ArrayList<>();
         List<AlertRecorder.Recorded> recorded = new ArrayList<>();
+        List<EntityRisk.Raised> raised = new ArrayList<>(risk.findings(all));
         for (Finding finding : findings) {
             for (CorrelationEngine.Hit hit : correlation.accept(finding)) {
                 hits.add(hit);
-                recorded.add(recorder.record(alerts.fromHit(hit)));
+                Alert alert = alerts.fromHit(hit);
+                recorded.add(alert == null ? null : recorder.record(alert));
+                raised.addAll(risk.hit(hit));
             }
         }
-        return new Step(event, scored, List.copyOf(findings), List.copyOf(ruleAlerts), List.copyOf(hits),
-                List.copyOf(recorded));
+        List<AlertRecorder.Recorded> riskAlerts = new ArrayList<>();
+        for (EntityRisk.Raised entity : raised) {
+            riskAlerts.add(recorder.record(alerts.fromRisk(entity)));
+        }
+        return new Step(event, scored, findings, List.copyOf(ruleAlerts), List.copyOf(hits),
+                java.util.Collections.unmodifiableList(recorded), List.copyOf(riskAlerts));
+    }
+
+    /**
+     * Ends the run's input: the alerts of raised entities take the evidence that came since they were last raised
+     * (what the appliance does every {@code siem.risk.flush-interval}); answers them as the alert store holds them.
+     */
+    public List<AlertRecorder.Recorded> finish() {
+        List<AlertRecorder.Recorded> recorded = new ArrayList<>();
+        for (EntityRisk.Raised entity : risk.flush()) {
+            recorded.add(recorder.record(alerts.fromRisk(entity)));
+        }
+        return recorded;
     }
 
     /** Every alert of the run as the alert store holds it, most recently seen first. */

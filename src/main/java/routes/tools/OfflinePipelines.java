@@ -13,6 +13,8 @@ import routes.alert.AlertRecorder;
 import routes.correlate.CorrelationEngine;
 import routes.correlate.CorrelationProperties;
 import routes.correlate.CorrelationRun;
+import routes.correlate.EntityRisk;
+import routes.correlate.RiskProperties;
 import routes.detect.BayesianScorer;
 import routes.detect.ScoringProperties;
 import routes.detect.anomaly.AnomalyDetector;
@@ -33,13 +35,13 @@ import java.util.UUID;
  * Makes {@link OfflinePipeline}s from the appliance's beans and settings: the normalizer and the enrichment (GeoIP, lists)
  * are shared with the appliance (they hold no state of a run); each run gets its own Sigma engine (the run's rules),
  * anomaly detector (trained inline, seeded), correlation engine and windows on the {@code correlation-windows}
- * route, and an alert store in an in-memory H2 database with the appliance's own schema.
+ * route, entity risk, and an alert store in an in-memory H2 database with the appliance's own schema.
  */
 public final class OfflinePipelines {
 
     /** The settings an offline run takes from the appliance's configuration. */
     public record Settings(CorrelationProperties correlation, AnomalyProperties anomaly, ScoringProperties scoring,
-                           AlertProperties alerts) {
+                           AlertProperties alerts, RiskProperties risk) {
     }
 
     private final CamelContext camel;
@@ -104,7 +106,10 @@ public final class OfflinePipelines {
                 JdbcAlertStore.MAX_EVIDENCE), clock);
         CorrelationRun correlation = CorrelationRun.start(camel, engine, settings.correlation());
         return new OfflinePipeline(normalizer, enricher, sigma, scorer, anomalies, correlation,
-                new AlertBuilder(scorer, sigma, engine, intel, reputation, settings.alerts().ruleMinLevel()), recorder, store, () -> {
+                new EntityRisk(settings.risk(), scorer, intel),
+                new AlertBuilder(scorer, sigma, engine, intel, reputation, settings.alerts().ruleMinLevel(),
+                        settings.risk().enabled()), recorder,
+                store, () -> {
                     try (closeDetector) {
                         sql.execute("SHUTDOWN");
                     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.springframework.context.ConfigurableApplicationContext;
 import routes.alert.AlertRecorder;
 import routes.correlate.CorrelationEngine;
+import routes.correlate.EntityRisk;
 import routes.detect.sigma.RuleRepository;
 import routes.detect.sigma.SigmaRuleLoader;
 import routes.ingest.LineReader;
@@ -140,8 +141,14 @@ public final class ReplayCommand {
                             byRule.merge(step.hits().get(h).rule().id(), 1L, Long::sum);
                             out.println(alert(step.hits().get(h), step.alerts().get(h)));
                         }
+                        for (AlertRecorder.Recorded recorded : step.riskAlerts()) {
+                            out.println(riskAlert(recorded));
+                        }
                     }
                 }
+            }
+            for (AlertRecorder.Recorded recorded : pipeline.finish()) {
+                out.println(riskAlert(recorded));
             }
             Map<String, Object> summary = new LinkedHashMap<>();
             summary.put("kind", "summary");
@@ -168,9 +175,13 @@ public final class ReplayCommand {
         return json(line);
     }
 
+    /**
+     * A correlation's hit and the alert it raised or updated; a hit that is only evidence of its entity's risk (it
+     * raised no alert of its own) is a line of kind {@code hit}.
+     */
     static String alert(CorrelationEngine.Hit hit, AlertRecorder.Recorded recorded) {
         Map<String, Object> line = new LinkedHashMap<>();
-        line.put("kind", "alert");
+        line.put("kind", recorded == null ? "hit" : "alert");
         line.put("rule", Map.of("id", hit.rule().id(), "name", hit.rule().title(), "level", hit.rule().level(),
                 "type", hit.rule().type().word()));
         line.put("group", hit.group());
@@ -179,21 +190,37 @@ public final class ReplayCommand {
         line.put("first", hit.first().toString());
         line.put("last", hit.last().toString());
         line.put("events", hit.eventIds());
-        line.put("change", recorded.change().word());
-        line.put("stored", recorded.alert().document());
+        if (recorded != null) {
+            line.put("change", recorded.change().word());
+            line.put("stored", recorded.alert().document());
+        }
         return json(line);
     }
 
     /** A single rule's alert, in the shape of a correlation's: its rule, group, span, events and stored state. */
     static String ruleAlert(AlertRecorder.Recorded recorded) {
         Alert alert = recorded.alert();
+        return storedAlert(recorded, Map.of("id", alert.ruleId(), "name", alert.title(), "type", "rule"), 1,
+                alert.lastSeen(), alert.lastSeen());
+    }
+
+    /** An entity's risk alert, in the shape of a correlation's; the stored alert carries its breakdown. */
+    static String riskAlert(AlertRecorder.Recorded recorded) {
+        Alert alert = recorded.alert();
+        return storedAlert(recorded, Map.of("id", EntityRisk.RULE_ID, "name", "Entity risk", "type", "risk"),
+                alert.count(), alert.firstSeen(), alert.lastSeen());
+    }
+
+    private static String storedAlert(AlertRecorder.Recorded recorded, Map<String, String> rule, long count,
+                                      Instant first, Instant last) {
+        Alert alert = recorded.alert();
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("kind", "alert");
-        line.put("rule", Map.of("id", alert.ruleId(), "name", alert.title(), "type", "rule"));
+        line.put("rule", rule);
         line.put("group", alert.group());
-        line.put("count", 1);
-        line.put("first", alert.lastSeen().toString());
-        line.put("last", alert.lastSeen().toString());
+        line.put("count", count);
+        line.put("first", first.toString());
+        line.put("last", last.toString());
         line.put("change", recorded.change().word());
         line.put("stored", alert.document());
         return json(line);

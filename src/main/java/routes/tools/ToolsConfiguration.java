@@ -5,6 +5,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import routes.alert.AlertProperties;
 import routes.correlate.CorrelationProperties;
+import routes.correlate.RiskProperties;
 import routes.detect.ScoringProperties;
 import routes.detect.anomaly.AnomalyProperties;
 import routes.enrich.EventEnricher;
@@ -21,8 +22,8 @@ public class ToolsConfiguration {
     OfflinePipelines offlinePipelines(CamelContext camel, Normalizer normalizer, EventEnricher enricher,
                                       ThreatIntel intel,
                                       CorrelationProperties correlation, AnomalyProperties anomaly,
-                                      ScoringProperties scoring, AlertProperties alerts) {
+                                      ScoringProperties scoring, AlertProperties alerts, RiskProperties risk) {
         return new OfflinePipelines(camel, normalizer, enricher, intel,
-                new OfflinePipelines.Settings(correlation, anomaly, scoring, alerts), Clock.systemUTC());
+                new OfflinePipelines.Settings(correlation, anomaly, scoring, alerts, risk), Clock.systemUTC());
     }
 }

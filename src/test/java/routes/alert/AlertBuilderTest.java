@@ -84,7 +84,7 @@ class AlertBuilderTest {
         camel.start();
         return new AlertBuilder(new BayesianScorer(ScoringProperties.defaults(), id -> null), sigma, correlations,
                 new ThreatIntel(intel), new AbuseIpDb(AbuseIpDbProperties.off(), camel.createProducerTemplate(),
-                Clock.systemUTC()), minimum);
+                Clock.systemUTC()), minimum, false);
     }
 
     private static Event event(String dataset, Map<String, String> fields) {

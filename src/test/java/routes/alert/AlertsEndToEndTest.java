@@ -63,16 +63,8 @@ class AlertsEndToEndTest extends SharedAppliance {
         Appliance.awaitDrained(camel); // every correlation the lines complete has had its say
         page = alertsUntil(appliance, "source=203.0.113.77", 1);
         long rules = page.get("total").asLong();
-        List<String> ruleIds = new ArrayList<>();
-        page.get("alerts").forEach(a -> ruleIds.add(a.get("rule_id").asText()));
-        assertThat(ruleIds).as("one alert per correlation and source").doesNotHaveDuplicates()
-                .contains("56089f2b-fd02-4adb-946c-0b7d05dc6f7a");
-        JsonNode alert = null;
-        for (JsonNode a : page.get("alerts")) {
-            if (a.get("rule_id").asText().equals("56089f2b-fd02-4adb-946c-0b7d05dc6f7a")) {
-                alert = a;
-            }
-        }
+        assertThat(rules).as("one alert for the source, whatever rules and correlations saw it").isEqualTo(1);
+        JsonNode alert = page.get("alerts").get(0);
         assertThat(alert.get("status").asText()).isEqualTo("open");
         assertThat(alert.at("/group/source.ip").asText()).isEqualTo("203.0.113.77");
         assertThat(alert.get("severity").asText()).isIn("warning", "critical");
@@ -93,10 +85,11 @@ class AlertsEndToEndTest extends SharedAppliance {
         assertThat(pushed).as("the alert was pushed on the live feed").isNotNull();
         assertThat(Appliance.json(pushed.substring(5)).at("/group/source.ip").asText()).isEqualTo("203.0.113.77");
         JsonNode detail = Appliance.json(appliance.get("/api/v1/alerts/" + id).body());
-        assertThat(detail.get("breakdown").toString()).contains("prior auth", "correlation",
+        assertThat(detail.get("breakdown").toString()).contains("prior auth", "correlation Brute Force Against Linux"
+                + " Logins From One Source", "correlation Password Spraying From One Source",
                 "intel threat-intel list blocklist.txt", "posterior");
-        assertThat(detail.at("/evidence/event_ids").size()).isEqualTo(alert.get("count").asInt());
-        assertThat(detail.get("events").size()).isEqualTo(alert.get("count").asInt());
+        assertThat(detail.at("/evidence/event_ids").size()).isEqualTo(12);
+        assertThat(detail.get("events").size()).isEqualTo(12);
         assertThat(detail.get("events").get(0).at("/source/ip").asText()).isEqualTo("203.0.113.77");
         assertThat(detail.at("/history/0/action").asText()).isEqualTo("opened");
 

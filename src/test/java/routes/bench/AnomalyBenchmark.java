@@ -60,7 +60,7 @@ public class AnomalyBenchmark {
                     "file", "bench", false)));
         }
         AnomalyProperties properties = new AnomalyProperties(true, 1000, 10_000, Long.MAX_VALUE, "0 0 * * * ?", 100,
-                0.995, 10, Duration.ofMillis(100), 50_000, 100_000, 3, 10, 1L);
+                0.995, 10, Duration.ofMillis(100), 50_000, 100_000, 3, 10, 1L, 99);
         // trainings run on this thread, so none started while scoring the sample can finish during the measurement
         detector = AnomalyDetector.trainingInline(properties, Clock.systemUTC());
         detector.scoreAll(events);

@@ -117,13 +117,14 @@ class CorrelatedAttackEndToEndTest {
         // every correlation of the chain has had its say once the one that needs the scan has joined
         // (the events come from Elasticsearch, searchable within its refresh interval)
         JsonNode detail = until(() -> Appliance.json(appliance.get("/api/v1/alerts/" + id).body()),
-                alert -> alert.get("history").toString().contains("Brute-Force Attack With A Port Scan")
+                alert -> alert.has("breakdown") && alert.get("breakdown").toString()
+                        .contains("Brute-Force Attack With A Port Scan")
                         && alert.get("events").toString().contains("UFW BLOCK")
                         && alert.get("events").toString().contains("Accepted password"));
         JsonNode critical = Appliance.json(appliance.get("/api/v1/alerts?severity=critical&source=" + ATTACKER)
                 .body());
         assertThat(critical.get("total").asLong()).as("exactly one critical alert").isEqualTo(1);
-        // named by the better-supported account of the chain
+        // named by the most telling evidence: a correlation of the chain
         assertThat(detail.get("title").asText()).isIn("Brute-Force Attack With A Port Scan From The Same Source",
                 "Successful Login After A Brute Force From The Same Source");
         assertThat(detail.at("/group/source.ip").asText()).isEqualTo(ATTACKER);
@@ -134,7 +135,7 @@ class CorrelatedAttackEndToEndTest {
                 .contains("Failed password for root from " + ATTACKER, "Accepted password for root from " + ATTACKER,
                         "[UFW BLOCK]");
         assertThat(detail.get("breakdown").toString()).contains("posterior", "Brute Force");
-        assertThat(detail.get("history").toString()).as("the chain's correlations, folded into one alert")
+        assertThat(detail.get("breakdown").toString()).as("the chain's correlations, evidence of one alert")
                 .contains("Successful Login After A Brute Force", "Brute-Force Attack With A Port Scan");
         JsonNode all = Appliance.json(appliance.get("/api/v1/alerts?source=" + ATTACKER).body());
         assertThat(all.get("total").asLong()).as("one alert for the whole attack").isEqualTo(1);

@@ -27,7 +27,8 @@ class CorrelationRestartTest {
         return new SpringApplicationBuilder(CaravanApplication.class).run(
                 "--server.port=0", "--siem.data-dir=" + data, "--siem.syslog.host=127.0.0.1",
                 "--siem.syslog.udp-port=" + syslogPort, "--siem.syslog.tcp-port=" + syslogPort,
-                "--siem.ingest.api-keys=k", "--siem.store.refresh=100ms", "--siem.correlation.repository=sql");
+                "--siem.ingest.api-keys=k", "--siem.store.refresh=100ms", "--siem.correlation.repository=sql",
+                "--siem.risk.flush-interval=500ms");
     }
 
     private static Appliance appliance(ConfigurableApplicationContext context) {

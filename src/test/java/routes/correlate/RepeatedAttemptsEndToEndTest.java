@@ -22,6 +22,18 @@ class RepeatedAttemptsEndToEndTest extends SharedAppliance {
 
     private static final DateTimeFormatter SYSLOG = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.ENGLISH);
 
+    /**
+     * The source's one alert, once its breakdown holds this correlation: the source's findings and hits are evidence
+     * of its risk, named by the strongest of them (a brute force and a spray of the same lines weigh alike).
+     */
+    private static JsonNode alertExplainedBy(Appliance appliance, String source, String correlation) {
+        return Appliance.until(() -> {
+            JsonNode page = Appliance.json(appliance.get("/api/v1/alerts?source=" + source).body());
+            return page.get("total").asLong() == 0 ? page : Appliance.json(appliance.get("/api/v1/alerts/"
+                    + page.at("/alerts/0/id").asText()).body());
+        }, alert -> alert.has("breakdown") && alert.get("breakdown").toString().contains("correlation " + correlation));
+    }
+
     @Test
     void sixRepeatedFailuresInOneLineRaiseTheBruteForceAlertWithTheirCount() throws Exception {
         Appliance appliance = new Appliance(httpPort);
@@ -80,9 +92,8 @@ class RepeatedAttemptsEndToEndTest extends SharedAppliance {
         Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
         appliance.eventsUntilTotal("source.ip:198.18.13.5", 18);
         Appliance.awaitDrained(camel);
-        JsonNode alerts = Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts?source=198.18.13.5")
-                .body()), a -> a.toString().contains("Brute Force Against Linux Logins"));
-        assertThat(alerts.get("alerts").toString()).contains("Brute Force Against Linux Logins");
+        JsonNode alert = alertExplainedBy(appliance, "198.18.13.5", "Brute Force Against Linux Logins From One Source");
+        assertThat(alert.get("breakdown").toString()).contains("Brute Force Against Linux Logins From One Source");
         // counted by lines, the fifth line (the second attempt's) would have completed the correlation
         JsonNode hit = appliance.signalsUntilTotal("rule.name:\"Brute Force Against Linux Logins From One Source\""
                 + " AND source.ip:198.18.13.5", 1).get("events").get(0);
@@ -103,9 +114,10 @@ class RepeatedAttemptsEndToEndTest extends SharedAppliance {
         Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
         appliance.eventsUntilTotal("source.address:\"gw7.attacker.example\"", 6);
         Appliance.awaitDrained(camel);
-        JsonNode alerts = Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts?source=gw7.attacker.example")
-                .body()), a -> a.toString().contains("Brute Force Against Linux Logins"));
-        assertThat(alerts.get("alerts").toString()).contains("\"source.address\":\"gw7.attacker.example\"");
+        JsonNode alert = alertExplainedBy(appliance, "gw7.attacker.example",
+                "Brute Force Against Linux Logins From One Source");
+        assertThat(alert.get("breakdown").toString()).contains("Brute Force Against Linux Logins From One Source");
+        assertThat(alert.get("group").toString()).isEqualTo("{\"source.address\":\"gw7.attacker.example\"}");
     }
 
     @Test
@@ -119,8 +131,7 @@ class RepeatedAttemptsEndToEndTest extends SharedAppliance {
         Appliance.sendSyslogTcp(SYSLOG_PORT, lines);
         appliance.eventsUntilTotal("source.ip:198.18.13.3 AND event.dataset:linux.auth", 6);
         Appliance.awaitDrained(camel);
-        JsonNode alerts = Appliance.until(() -> Appliance.json(appliance.get("/api/v1/alerts?source=198.18.13.3")
-                .body()), a -> a.toString().contains("Brute Force"));
-        assertThat(alerts.get("alerts").toString()).contains("Brute Force Against Linux Logins From One Source");
+        JsonNode alert = alertExplainedBy(appliance, "198.18.13.3", "Brute Force Against Linux Logins From One Source");
+        assertThat(alert.get("breakdown").toString()).contains("Brute Force Against Linux Logins From One Source");
     }
 }

@@ -38,7 +38,7 @@ class EvaluateCommandTest {
         run("devset", List.of(b.toString(), "--seed", "9", "--hours", "1"));
         assertThat(Files.readAllLines(a.resolve("devset.log"))).isEqualTo(Files.readAllLines(b.resolve("devset.log")))
                 .hasSameSizeAs(Files.readAllLines(a.resolve("devset.labels")));
-        assertThat(Files.readAllLines(a.resolve("devset.labels"))).contains("0", "1");
+        assertThat(Files.readAllLines(a.resolve("devset.labels"))).contains("0", "1 bruteforce", "1 scan");
     }
 
     @Test
@@ -51,11 +51,14 @@ class EvaluateCommandTest {
         assertThat(anomalyAuc(report, "web")).as("anomaly model alone, web").isGreaterThanOrEqualTo(0.95);
         assertThat(anomalyAuc(report, "network")).as("anomaly model alone, network").isGreaterThanOrEqualTo(0.95);
         String last = report.strip().lines().reduce((first, second) -> second).orElseThrow();
-        Matcher figures = Pattern.compile("precision=([0-9.]+) recall=([0-9.]+) f1=([0-9.]+) roc_auc=([0-9.]+)")
-                .matcher(last);
+        Matcher figures = Pattern.compile("precision=([0-9.]+) recall=([0-9.]+) f1=([0-9.]+) roc_auc=([0-9.]+)"
+                + " episode_recall=([0-9.]+) false_alerts_per_100k=([0-9.]+)").matcher(last);
         assertThat(figures.matches()).as(last).isTrue();
         assertThat(Double.parseDouble(figures.group(4))).as("combined roc_auc").isGreaterThanOrEqualTo(0.95);
         assertThat(Double.parseDouble(figures.group(3))).as("combined f1").isGreaterThan(0.8);
+        assertThat(report).contains("alerts by attack episode", "bruteforce", "scan");
+        assertThat(Double.parseDouble(figures.group(5))).as("episode recall").isGreaterThanOrEqualTo(0.9);
+        assertThat(Double.parseDouble(figures.group(6))).as("false alerts per 100k benign lines").isLessThanOrEqualTo(2);
     }
 
     @Test

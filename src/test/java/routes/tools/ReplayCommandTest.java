@@ -57,15 +57,27 @@ class ReplayCommandTest {
         assertThat(summary.get("kind").asText()).isEqualTo("summary");
         assertThat(summary.get("lines").asLong()).isEqualTo(8);
         assertThat(summary.get("events").asLong()).isEqualTo(8);
-        List<JsonNode> alerts = lines.stream().filter(l -> l.get("kind").asText().equals("alert")).toList();
-        assertThat(alerts).extracting(a -> a.at("/rule/name").asText())
+        // the correlations' hits are evidence of the source's risk, whose one alert tells the attack
+        List<JsonNode> hits = lines.stream().filter(l -> l.get("kind").asText().equals("hit")).toList();
+        assertThat(hits).extracting(a -> a.at("/rule/name").asText())
                 .contains("Brute Force Against Linux Logins From One Source",
                         "Successful Login After A Brute Force From The Same Source");
-        JsonNode brute = alerts.stream().filter(a -> a.at("/rule/type").asText().equals("event_count")).findFirst()
+        JsonNode brute = hits.stream().filter(a -> a.at("/rule/type").asText().equals("event_count")).findFirst()
                 .orElseThrow();
         assertThat(brute.at("/group/source.ip").asText()).isEqualTo("203.0.113.66");
         assertThat(brute.get("count").asLong()).isEqualTo(5);
         assertThat(brute.get("first").asText()).endsWith("10:00:00Z");
+        List<JsonNode> alerts = lines.stream().filter(l -> l.get("kind").asText().equals("alert")).toList();
+        assertThat(alerts).isNotEmpty().allSatisfy(a -> {
+            assertThat(a.at("/rule/type").asText()).isEqualTo("risk");
+            assertThat(a.at("/group/source.ip").asText()).isEqualTo("203.0.113.66");
+        });
+        assertThat(alerts).extracting(a -> a.at("/stored/id").asText()).as("one alert for the source").containsOnly(
+                alerts.getFirst().at("/stored/id").asText());
+        JsonNode stored = alerts.getLast().get("stored");
+        assertThat(stored.get("title").asText()).isEqualTo("Successful Login After A Brute Force From The Same Source");
+        assertThat(stored.get("severity").asText()).isEqualTo("critical");
+        assertThat(stored.get("count").asLong()).as("the six failures and the login").isEqualTo(7);
         JsonNode finding = lines.stream().filter(l -> l.get("kind").asText().equals("finding")).findFirst()
                 .orElseThrow();
         assertThat(finding.at("/rule/level").asText()).isNotBlank();

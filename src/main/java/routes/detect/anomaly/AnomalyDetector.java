@@ -143,10 +143,13 @@ public final class AnomalyDetector {
     /** Scores one event; the anomaly finding, or null when it is ordinary, not scored, or its family is untrained. */
     public Finding score(Event event) {
         Scored scored = scoreEvent(event);
-        return scored == null || !scored.anomalous() ? null : scored.finding();
+        return scored == null || scored.finding() == null || !scored.finding().signal() ? null : scored.finding();
     }
 
-    /** An event's score, whether it is over the threshold, and the finding that reports it. */
+    /**
+     * An event's score, whether it is over the threshold, and its finding: one that reports it, one that counts it as
+     * evidence for its entity's risk only ({@link Finding#ANOMALY_EVIDENCE}: unusual but not reported), or null.
+     */
     public record Scored(AnomalyFamily family, Finding.Anomaly anomaly, boolean anomalous, Finding finding) {
     }
 
@@ -184,19 +187,25 @@ public final class AnomalyDetector {
         state.scored.incrementAndGet();
         Finding.Anomaly anomaly = new Finding.Anomaly(score, model.percentileOf(score), model.threshold());
         if (score <= model.threshold()) {
-            return new Scored(family, anomaly, false, null);
+            return new Scored(family, anomaly, false, anomaly.percentile() >= properties.evidencePercentile()
+                    ? finding(family, model, vector, event, anomaly, Finding.ANOMALY_EVIDENCE) : null);
         }
         state.anomalies.incrementAndGet();
         long second = event.timestamp() == null ? 0 : event.timestamp().getEpochSecond();
         if (!features.activity().source(event.getString("source.ip")).mayReport(second,
                 properties.maxPerSourceMinute())) {
+            // a flood is one story to tell, but every event of it still counts for its source's risk
             state.suppressed.incrementAndGet();
-            return new Scored(family, anomaly, true, null);
+            return new Scored(family, anomaly, true, finding(family, model, vector, event, anomaly,
+                    Finding.ANOMALY_EVIDENCE));
         }
-        Finding finding = new Finding(ruleId(family), TITLES.get(family), "medium", "stable",
-                List.of(), event.id(), event.timestamp(), model.explain(vector, properties.explainFeatures()), event,
-                Finding.ANOMALY, anomaly);
-        return new Scored(family, anomaly, true, finding);
+        return new Scored(family, anomaly, true, finding(family, model, vector, event, anomaly, Finding.ANOMALY));
+    }
+
+    private Finding finding(AnomalyFamily family, AnomalyModel model, double[] vector, Event event,
+                            Finding.Anomaly anomaly, String kind) {
+        return new Finding(ruleId(family), TITLES.get(family), "medium", "stable", List.of(), event.id(),
+                event.timestamp(), model.explain(vector, properties.explainFeatures()), event, kind, anomaly);
     }
 
     private void scheduleTraining(Family state) {

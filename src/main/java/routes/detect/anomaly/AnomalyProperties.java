@@ -24,6 +24,9 @@ import java.time.Duration;
  *                           counted, not reported: a flood from one source is one story, not thousands
  * @param seed              seeds each training's random choices (with the family), so the same events and settings
  *                          give the same model, scores and findings run after run
+ * @param evidencePercentile an event scoring at or above this percentile of its model's training scores is evidence
+ *                          for its entity's risk even when it is not reported (below the threshold, or over the
+ *                          per-source cap); 100 turns that off
  */
 @ConfigurationProperties("siem.anomaly")
 public record AnomalyProperties(@DefaultValue("true") boolean enabled, @DefaultValue("1000") int minSamples,
@@ -32,12 +35,13 @@ public record AnomalyProperties(@DefaultValue("true") boolean enabled, @DefaultV
                                 @DefaultValue("0.995") double thresholdQuantile, @DefaultValue("10") int batchSize,
                                 @DefaultValue("100ms") Duration batchTimeout, @DefaultValue("50000") int maxSources,
                                 @DefaultValue("100000") int maxValues, @DefaultValue("3") int explainFeatures,
-                                @DefaultValue("10") int maxPerSourceMinute, @DefaultValue("1") long seed) {
+                                @DefaultValue("10") int maxPerSourceMinute, @DefaultValue("1") long seed,
+                                @DefaultValue("99") double evidencePercentile) {
 
     /** These settings, but no training unless asked for: models come from a training on a whole log. */
     public AnomalyProperties withoutAutomaticTraining() {
         return new AnomalyProperties(enabled, Integer.MAX_VALUE, reservoirSize, Long.MAX_VALUE, retrainCron, trees,
                 thresholdQuantile, batchSize, batchTimeout, maxSources, maxValues, explainFeatures,
-                maxPerSourceMinute, seed);
+                maxPerSourceMinute, seed, evidencePercentile);
     }
 }

@@ -47,7 +47,7 @@ class AnomalyDetectorTest {
 
     private static AnomalyProperties properties(int minSamples) {
         return new AnomalyProperties(true, minSamples, 10_000, 1_000_000, "0 0 * * * ?", 100, 0.995, 10,
-                Duration.ofMillis(100), 50_000, 100_000, 3, 10, 1L);
+                Duration.ofMillis(100), 50_000, 100_000, 3, 10, 1L, 99);
     }
 
     private static AnomalyDetector.Status web(AnomalyDetector detector) {
@@ -101,7 +101,8 @@ class AnomalyDetectorTest {
         AnomalyDetector detector = new AnomalyDetector(new AnomalyProperties(true, settings.minSamples(),
                 settings.reservoirSize(), settings.retrainAfter(), settings.retrainCron(), settings.trees(),
                 settings.thresholdQuantile(), settings.batchSize(), settings.batchTimeout(), settings.maxSources(),
-                settings.maxValues(), settings.explainFeatures(), settings.maxPerSourceMinute(), seed), null,
+                settings.maxValues(), settings.explainFeatures(), settings.maxPerSourceMinute(), seed,
+                settings.evidencePercentile()), null,
                 Clock.systemUTC());
         detector.scoreAll(NORMAL);
         detector.trainAll(1000);
@@ -113,7 +114,7 @@ class AnomalyDetectorTest {
     }
 
     @Test
-    void aFloodFromOneSourceIsReportedAFewTimesAMinuteAndCounted() {
+    void aFloodFromOneSourceIsReportedAFewTimesAMinuteAndTheRestIsEvidenceForItsRisk() {
         AnomalyDetector detector = new AnomalyDetector(properties(1_000_000), null, Clock.systemUTC());
         detector.scoreAll(NORMAL);
         detector.trainAll(1000);
@@ -123,7 +124,10 @@ class AnomalyDetectorTest {
                     + "%27%20UNION%20SELECT%20a,b,c%20FROM%20users--%20%7C%7C%20%24%7Bx%7D HTTP/1.1\" 500 312 \"-\" "
                     + "\"sqlmap/1.8.2\" 0.004"));
         }
-        assertThat(detector.scoreAll(flood)).hasSize(10);
+        List<Finding> findings = detector.scoreAll(flood);
+        assertThat(findings.stream().filter(Finding::signal)).hasSize(10);
+        assertThat(findings.stream().filter(f -> !f.signal())).as("the rest still count for the source's risk")
+                .hasSize(20).allSatisfy(f -> assertThat(f.kind()).isEqualTo(Finding.ANOMALY_EVIDENCE));
         AnomalyDetector.Status web = web(detector);
         assertThat(web.anomalies() - web.suppressed()).isGreaterThanOrEqualTo(10);
         assertThat(web.suppressed()).isEqualTo(20);
@@ -171,7 +175,7 @@ class AnomalyDetectorTest {
     @Test
     void enoughNewEventsSinceTheLastTrainingRetrainAFamily() throws Exception {
         AnomalyProperties often = new AnomalyProperties(true, 300, 10_000, 2_000, "0 0 * * * ?", 100, 0.995, 10,
-                Duration.ofMillis(100), 50_000, 100_000, 3, 10, 1L);
+                Duration.ofMillis(100), 50_000, 100_000, 3, 10, 1L, 99);
         AnomalyDetector detector = new AnomalyDetector(often, null, Clock.systemUTC());
         detector.scoreAll(NORMAL.subList(0, 1000));
         Instant first = awaitTrained(detector, null);

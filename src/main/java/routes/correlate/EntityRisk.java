@@ -1,0 +1,440 @@
+package routes.correlate;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import routes.detect.BayesianScorer;
+import routes.detect.anomaly.AnomalyFamily;
+import routes.enrich.ThreatIntel;
+import routes.model.Event;
+import routes.model.Finding;
+import routes.model.Severity;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Risk that accumulates per entity: every finding and correlation hit is evidence about the entity that acted (the
+ * source address of the event, else its source's host name, else its user, else its host), held over a sliding
+ * event-time window ({@code siem.risk.window}). The entity's posterior combines its evidence in log-odds (the family's
+ * prior, each kind of evidence, and its address's threat-intel listing): the first hit of a rule adds the rule's whole
+ * log-odds, each repeat {@code repeat-weight} times what the one before added, so a thousand identical hits weigh
+ * at most twice one (at 0.5) while hits of different rules, families and stages each add in full. When the posterior
+ * reaches warning, the entity is raised ({@link Raised}) for the alert that names it ({@link #RULE_ID}, grouped by the
+ * entity); it is raised again when it becomes more severe or a new kind of evidence joins, and what else came since
+ * is handed on by {@link #flush()} (on a schedule live, at the end of an offline run), so an alert's count and
+ * evidence are those of every piece whatever the order they came in. Bounded: the evidence of all entities together
+ * ({@code max-evidence}) and per entity ({@code max-evidence-per-entity}); thread-safe, an entity at a time.
+ */
+public final class EntityRisk {
+
+    /** The rule id of risk alerts: they fold with the other alerts of their entity. */
+    public static final String RULE_ID = "caravan-entity-risk";
+
+    /** The fields that name an entity, in the order an event's actor is chosen. */
+    public static final List<String> ENTITY_FIELDS = List.of("source.ip", "source.address", "user.name", "host.name");
+
+    /** Event ids a raise hands on at most: as many as an alert keeps as evidence. */
+    private static final int MAX_EVENT_IDS = 1000;
+
+    /**
+     * An entity whose alert should show its risk now.
+     *
+     * @param group     the entity: one field and its value
+     * @param title     the name of the episode's most telling evidence (the highest likelihood ratio of one piece)
+     * @param score     the peak of the posterior in the episode, and its breakdown, one line per kind of evidence
+     * @param rules     the rules, anomaly models and correlations behind the evidence
+     * @param count     events of evidence since the entity was last raised, each once (a line that says it repeated
+     *                  six times is six), however many findings and hits name it
+     * @param first     when the entity's episode began: its first evidence since its window was last empty
+     * @param eventIds  the events of that evidence (the first thousand)
+     * @param lastEvent the latest event of its evidence
+     */
+    public record Raised(Map<String, String> group, String title, BayesianScorer.Score score, List<String> tags,
+                         List<String> rules, Instant first, Instant last, long count, List<String> eventIds,
+                         Event lastEvent) {
+    }
+
+    private final RiskProperties properties;
+    private final BayesianScorer scorer;
+    private final ThreatIntel intel;
+    private final Cache<String, Entity> entities;
+
+    public EntityRisk(RiskProperties properties, BayesianScorer scorer, ThreatIntel intel) {
+        this.properties = properties;
+        this.scorer = scorer;
+        this.intel = intel;
+        this.entities = Caffeine.newBuilder()
+                .maximumWeight(properties.maxEvidence())
+                .weigher((String key, Entity entity) -> 1 + entity.size())
+                .executor(Runnable::run)
+                .build();
+    }
+
+    /** Entities with evidence held. */
+    public long entities() {
+        return entities.estimatedSize();
+    }
+
+    /** Adds a batch of findings (rule hits, anomalies, anomaly evidence); answers the entities to raise now. */
+    public List<Raised> findings(List<Finding> findings) {
+        if (!properties.enabled()) {
+            return List.of();
+        }
+        List<Raised> raised = new ArrayList<>();
+        for (Finding finding : findings) {
+            Event event = finding.event();
+            Map.Entry<String, String> actor = actorOf(event);
+            BayesianScorer.Evidence evidence = scorer.evidence(finding);
+            if (actor == null || finding.timestamp() == null || evidence.likelihoodRatio() <= 1) {
+                continue;
+            }
+            boolean anomaly = finding.anomaly() != null;
+            String kind = anomaly ? "anomaly" : "rule";
+            String detail = anomaly ? String.format(Locale.ROOT, "above %.1f%% of training",
+                    finding.anomaly().percentile()) : "level " + finding.level();
+            add(actor, new Evidence(kind, finding.ruleId(), finding.ruleTitle(), detail, finding.tags(),
+                    evidence.likelihoodRatio()), finding.timestamp(), List.of(finding.eventId()),
+                    event == null ? 1 : CorrelationEngine.repeats(event), event, raised);
+        }
+        return raised;
+    }
+
+    /** Adds one finding (the live correlate route takes them one at a time, in order). */
+    public List<Raised> finding(Finding finding) {
+        return findings(List.of(finding));
+    }
+
+    /** Adds a correlation hit as evidence about its group's entity; answers the entity if it is to be raised. */
+    public List<Raised> hit(CorrelationEngine.Hit hit) {
+        if (!properties.enabled()) {
+            return List.of();
+        }
+        Map.Entry<String, String> actor = actorOf(hit.group());
+        if (actor == null || hit.last() == null) {
+            return List.of();
+        }
+        BayesianScorer.Evidence evidence = hit.evidence(scorer);
+        List<Raised> raised = new ArrayList<>(1);
+        add(actor, new Evidence("correlation", hit.rule().id(), hit.rule().title(), "level " + hit.rule().level(),
+                hit.rule().tags(), evidence.likelihoodRatio()), hit.last(), hit.eventIds(), 0, hit.lastEvent(), raised);
+        return raised;
+    }
+
+    /**
+     * The entities raised before that have evidence not yet handed on (more events of the same kinds, at the same
+     * severity), raised again now: live on a schedule, offline once at the end of a run.
+     */
+    public List<Raised> flush() {
+        List<Raised> raised = new ArrayList<>();
+        for (String key : List.copyOf(entities.asMap().keySet())) {
+            entities.asMap().computeIfPresent(key, (k, entity) -> {
+                Raised now = entity.pending() ? entity.raise(true) : null;
+                if (now != null) {
+                    raised.add(now);
+                }
+                return entity;
+            });
+        }
+        return raised;
+    }
+
+    /** The entity a correlation's group names: its first entity field, or null when it names none. */
+    public static Map.Entry<String, String> actorOf(Map<String, String> group) {
+        for (String field : ENTITY_FIELDS) {
+            String value = group.get(field);
+            if (value != null && !value.isEmpty()) {
+                return Map.entry(field, value);
+            }
+        }
+        return null;
+    }
+
+    /** The entity that acted in an event: its source address, else its source's name, else its user, else its host. */
+    public static Map.Entry<String, String> actorOf(Event event) {
+        if (event == null) {
+            return null;
+        }
+        for (String field : ENTITY_FIELDS) {
+            String value = event.getString(field);
+            if (value != null && !value.isEmpty()) {
+                return Map.entry(field, value);
+            }
+        }
+        return null;
+    }
+
+    /** One kind of evidence: a rule, an anomaly model or a correlation, with the ratio of this occurrence. */
+    private record Evidence(String kind, String id, String name, String detail, List<String> tags, double ratio) {
+    }
+
+    private void add(Map.Entry<String, String> actor, Evidence evidence, Instant time, List<String> eventIds,
+                     int weight, Event event, List<Raised> raised) {
+        String key = actor.getKey() + '\u0000' + actor.getValue();
+        entities.asMap().compute(key, (k, entity) -> {
+            Entity state = entity != null ? entity : new Entity(actor.getKey(), actor.getValue());
+            state.add(evidence, time, eventIds, weight, event, this);
+            Raised now = state.raise(false);
+            if (now != null) {
+                raised.add(now);
+            }
+            return state;
+        });
+    }
+
+    /** The entity's score: the prior of its latest evidence's family, each kind of evidence, its intel listing. */
+    private BayesianScorer.Score score(Entity entity) {
+        List<BayesianScorer.Evidence> evidence = new ArrayList<>();
+        List<Kind> kinds = new ArrayList<>(entity.kinds.values());
+        kinds.sort(Comparator.comparingDouble((Kind k) -> k.logOdds(properties.repeatWeight())).reversed());
+        for (Kind kind : kinds) {
+            double logOdds = kind.logOdds(properties.repeatWeight());
+            if (logOdds > 0) {
+                evidence.add(new BayesianScorer.Evidence(kind.kind, kind.name, kind.describe(
+                        properties.repeatWeight()), Math.exp(logOdds)));
+            }
+        }
+        intel.address(entity.value).or(() -> intel.domain(entity.value)).ifPresent(listed -> evidence.add(
+                scorer.intel("threat-intel list " + listed.list(), listed.indicator(), 100)));
+        return scorer.score(entity.family, evidence);
+    }
+
+    /**
+     * An entity's evidence within its window, and its episode: from the first evidence after its window was empty,
+     * the peak of its posterior, its most telling kind of evidence, its rules and tags, and what was raised last.
+     * Each is worked out as the evidence comes, so the alert tells the same whatever moments it is raised at.
+     */
+    private static final class Entity {
+        private static final int MAX_SEEN = 10_000;
+
+        private final String field;
+        private final String value;
+        /** Evidence oldest first (event time), from {@code head} on. */
+        private final ArrayList<Entry> entries = new ArrayList<>();
+        private int head;
+        private final Map<String, Kind> kinds = new LinkedHashMap<>();
+        private Instant newest;
+        private String family;
+        private Event lastEvent;
+        private Instant episodeStart;
+        private BayesianScorer.Score peak;
+        private String title;
+        private double titleRatio;
+        private final LinkedHashSet<String> rules = new LinkedHashSet<>();
+        private final LinkedHashSet<String> tags = new LinkedHashSet<>();
+        /** Events of the episode's evidence, so a hit counts only those no finding brought. */
+        private final HashSet<String> seen = new HashSet<>();
+        private Severity raised;
+        private Set<String> raisedKinds = Set.of();
+        private long fresh;
+        private final LinkedHashSet<String> freshIds = new LinkedHashSet<>();
+
+        Entity(String field, String value) {
+            this.field = field;
+            this.value = value;
+        }
+
+        int size() {
+            return entries.size() - head;
+        }
+
+        void add(Evidence evidence, Instant time, List<String> eventIds, int weight, Event event, EntityRisk risk) {
+            RiskProperties properties = risk.properties;
+            if (size() == 0) {
+                // a new episode: what was raised before is the alert store's to fold into, or not
+                raised = null;
+                raisedKinds = Set.of();
+                episodeStart = time;
+                peak = null;
+                title = null;
+                titleRatio = 0;
+                rules.clear();
+                tags.clear();
+                seen.clear();
+            }
+            // a hit brings no events of its own (weight 0) but is one occurrence of its evidence
+            int occurrences = Math.max(1, weight);
+            Entry entry = new Entry(time, evidence.id, evidence.ratio, occurrences);
+            int at = entries.size();
+            while (at > head && entries.get(at - 1).time.isAfter(time)) {
+                at--;
+            }
+            entries.add(at, entry);
+            kinds.computeIfAbsent(evidence.id, id -> new Kind(evidence)).add(evidence.ratio, occurrences,
+                    evidence.detail);
+            if (newest == null || time.isAfter(newest)) {
+                newest = time;
+                family = event == null ? family : AnomalyFamily.keyOf(event);
+                lastEvent = event == null ? lastEvent : event;
+            }
+            if (family == null && event != null) {
+                family = AnomalyFamily.keyOf(event);
+            }
+            if (time.isBefore(episodeStart)) {
+                episodeStart = time;
+            }
+            Instant oldestKept = newest.minus(properties.window());
+            while (size() > 0 && (entries.get(head).time.isBefore(oldestKept)
+                    || size() > properties.maxEvidencePerEntity())) {
+                remove(entries.set(head++, null));
+            }
+            if (head > 64 && head > entries.size() / 2) {
+                entries.subList(0, head).clear();
+                head = 0;
+            }
+            // named by its most telling kind of evidence (a correlation of correlations before the rules it built on)
+            if (title == null || evidence.ratio > titleRatio
+                    || evidence.ratio == titleRatio && evidence.name.compareTo(title) < 0) {
+                title = evidence.name;
+                titleRatio = evidence.ratio;
+            }
+            rules.add(evidence.id);
+            if (evidence.tags != null) {
+                tags.addAll(evidence.tags);
+            }
+            // the count is of events: one line's several findings count it once (as the attempts it stands for), a
+            // hit's events only where no finding of the episode brought them (those before a restart)
+            long added = 0;
+            for (String id : eventIds) {
+                boolean unseen = seen.size() < MAX_SEEN ? seen.add(id) : !seen.contains(id);
+                if (unseen) {
+                    added += weight == 0 ? 1 : weight;
+                }
+                if (freshIds.size() < MAX_EVENT_IDS) {
+                    freshIds.add(id);
+                }
+            }
+            fresh += added;
+            BayesianScorer.Score now = risk.score(this);
+            if (peak == null || now.posterior() >= peak.posterior()) {
+                peak = now;
+            }
+        }
+
+        private void remove(Entry gone) {
+            Kind kind = kinds.get(gone.kind);
+            if (kind != null && kind.remove(gone.ratio, gone.weight)) {
+                kinds.remove(gone.kind);
+            }
+        }
+
+        /** Whether it was raised and has evidence since that was not handed on. */
+        boolean pending() {
+            return raised != null && (fresh > 0 || !freshIds.isEmpty());
+        }
+
+        /**
+         * The entity to raise now, or null: its episode's peak at warning or above, and more severe than it was
+         * raised or with a new kind of evidence; or, when {@code flushing}, whatever it is now.
+         */
+        Raised raise(boolean flushing) {
+            Severity severity = Severity.named(peak.severity());
+            if (!flushing) {
+                if (severity == null || severity == Severity.INFORMATIONAL) {
+                    return null;
+                }
+                boolean higher = raised == null || severity.compareTo(raised) > 0;
+                boolean newKind = !raisedKinds.containsAll(kinds.keySet());
+                if (!higher && !newKind) {
+                    return null;
+                }
+            }
+            raised = raised == null || (severity != null && severity.compareTo(raised) > 0) ? severity : raised;
+            raisedKinds = new HashSet<>(kinds.keySet());
+            Raised now = new Raised(Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(field, value))), title,
+                    peak, List.copyOf(tags), List.copyOf(rules), episodeStart, newest, fresh, List.copyOf(freshIds),
+                    lastEvent);
+            fresh = 0;
+            freshIds.clear();
+            return now;
+        }
+    }
+
+    /** One piece of evidence in an entity's window. */
+    private record Entry(Instant time, String kind, double ratio, int weight) {
+    }
+
+    /**
+     * One kind of evidence about an entity (a rule, an anomaly model, a correlation): how many times it counts in the
+     * window, at which ratios, and what that adds with repeats weighing less and less.
+     */
+    private static final class Kind {
+        private final String kind;
+        private final String id;
+        private final String name;
+        /** Said of the strongest occurrence. */
+        private String detail;
+        private final List<String> tags;
+        /** Ratio to how many times it was seen, highest first: the strongest occurrences count most. */
+        private final TreeMap<Double, Integer> ratios = new TreeMap<>(Comparator.reverseOrder());
+        private int count;
+
+        Kind(Evidence evidence) {
+            this.kind = evidence.kind;
+            this.id = evidence.id;
+            this.name = evidence.name;
+            this.detail = evidence.detail;
+            this.tags = evidence.tags == null ? List.of() : evidence.tags;
+        }
+
+        void add(double ratio, int weight, String said) {
+            if (ratios.isEmpty() || ratio > ratios.firstKey()) {
+                detail = said;
+            }
+            ratios.merge(ratio, weight, Integer::sum);
+            count += weight;
+        }
+
+        /** The ratio of its strongest occurrence. */
+        double strongest() {
+            return ratios.isEmpty() ? 1 : ratios.firstKey();
+        }
+
+        /** Takes an occurrence away; answers whether none is left. */
+        boolean remove(double ratio, int weight) {
+            ratios.computeIfPresent(ratio, (r, n) -> n - weight <= 0 ? null : n - weight);
+            count -= weight;
+            return count <= 0;
+        }
+
+        /**
+         * The log-odds the kind adds: its occurrences, strongest first, the i-th (from 0) weighing
+         * {@code repeatWeight^i} of its own log ratio.
+         */
+        double logOdds(double repeatWeight) {
+            double total = 0;
+            int index = 0;
+            for (Map.Entry<Double, Integer> run : ratios.entrySet()) {
+                double each = Math.log(run.getKey());
+                int n = run.getValue();
+                double share = repeatWeight == 0 ? (index == 0 ? 1 : 0)
+                        : Math.pow(repeatWeight, index) * (1 - Math.pow(repeatWeight, n)) / (1 - repeatWeight);
+                total += each * share;
+                index += n;
+                if (index > 200) {
+                    break;
+                }
+            }
+            return total;
+        }
+
+        String describe(double repeatWeight) {
+            if (count == 1) {
+                return detail;
+            }
+            double strongest = ratios.firstKey();
+            return String.format(Locale.ROOT, "%s, %d times: x%.2f for the first, each repeat %.2f of the one before",
+                    detail, count, strongest, repeatWeight);
+        }
+    }
+
+}
