@@ -3,10 +3,13 @@ package routes.correlate;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import routes.detect.BayesianScorer;
+import routes.detect.anomaly.AnomalyDetector;
 import routes.detect.anomaly.AnomalyFamily;
 import routes.enrich.ThreatIntel;
+import routes.model.EcsSchema;
 import routes.model.Event;
 import routes.model.Finding;
+import routes.model.Level;
 import routes.model.Severity;
 
 import java.time.Instant;
@@ -21,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Risk that accumulates per entity: every finding and correlation hit is evidence about the entity that acted (the
@@ -31,9 +35,10 @@ import java.util.TreeMap;
  * at most twice one (at 0.5) while hits of different rules, families and stages each add in full. When the posterior
  * reaches warning, the entity is raised ({@link Raised}) for the alert that names it ({@link #RULE_ID}, grouped by the
  * entity); it is raised again when it becomes more severe or a new kind of evidence joins, and what else came since
- * is handed on by {@link #flush()} (on a schedule live, at the end of an offline run), so an alert's count and
- * evidence are those of every piece whatever the order they came in. Bounded: the evidence of all entities together
- * ({@code max-evidence}) and per entity ({@code max-evidence-per-entity}); thread-safe, an entity at a time.
+ * is handed on by {@link #flush()} (on a schedule live, every flush interval of event time and at the end in an
+ * offline run), so an alert's count and evidence are those of every piece whatever the order they came in. Bounded:
+ * the evidence and event ids of all entities together ({@code max-evidence}) and the evidence per entity
+ * ({@code max-evidence-per-entity}); thread-safe, an entity at a time.
  */
 public final class EntityRisk {
 
@@ -75,7 +80,7 @@ public final class EntityRisk {
         this.intel = intel;
         this.entities = Caffeine.newBuilder()
                 .maximumWeight(properties.maxEvidence())
-                .weigher((String key, Entity entity) -> 1 + entity.size())
+                .weigher((String key, Entity entity) -> 1 + entity.size() + entity.seen.size())
                 .executor(Runnable::run)
                 .build();
     }
@@ -102,8 +107,10 @@ public final class EntityRisk {
             String kind = anomaly ? "anomaly" : "rule";
             String detail = anomaly ? String.format(Locale.ROOT, "above %.1f%% of training",
                     finding.anomaly().percentile()) : "level " + finding.level();
+            Level level = Level.named(finding.level());
+            boolean accusing = !anomaly && level != null && level.atLeast(properties.accuseFrom());
             add(actor, new Evidence(kind, finding.ruleId(), finding.ruleTitle(), detail, finding.tags(),
-                    evidence.likelihoodRatio()), finding.timestamp(), List.of(finding.eventId()),
+                    evidence.likelihoodRatio(), accusing), finding.timestamp(), List.of(finding.eventId()),
                     event == null ? 1 : CorrelationEngine.repeats(event), event, raised);
         }
         return raised;
@@ -125,14 +132,16 @@ public final class EntityRisk {
         }
         BayesianScorer.Evidence evidence = hit.evidence(scorer);
         List<Raised> raised = new ArrayList<>(1);
+        boolean unusual = AnomalyDetector.ruleIds().containsAll(hit.rule().rules());
         add(actor, new Evidence("correlation", hit.rule().id(), hit.rule().title(), "level " + hit.rule().level(),
-                hit.rule().tags(), evidence.likelihoodRatio()), hit.last(), hit.eventIds(), 0, hit.lastEvent(), raised);
+                hit.rule().tags(), evidence.likelihoodRatio(), !unusual), hit.last(), hit.eventIds(), 0,
+                hit.lastEvent(), raised);
         return raised;
     }
 
     /**
      * The entities raised before that have evidence not yet handed on (more events of the same kinds, at the same
-     * severity), raised again now: live on a schedule, offline once at the end of a run.
+     * severity), raised again now: live on a schedule, offline every flush interval of event time and at the end.
      */
     public List<Raised> flush() {
         List<Raised> raised = new ArrayList<>();
@@ -150,22 +159,26 @@ public final class EntityRisk {
 
     /** The entity a correlation's group names: its first entity field, or null when it names none. */
     public static Map.Entry<String, String> actorOf(Map<String, String> group) {
-        for (String field : ENTITY_FIELDS) {
-            String value = group.get(field);
-            if (value != null && !value.isEmpty()) {
-                return Map.entry(field, value);
-            }
-        }
-        return null;
+        return first(group::get);
     }
 
-    /** The entity that acted in an event: its source address, else its source's name, else its user, else its host. */
+    /**
+     * The entity that acted in an event: its source address, else its source's name, else its user, else its host.
+     * A line that is only part of a remote attempt ({@code attempt_part}: sshd's {@code input_userauth_request}, PAM's
+     * {@code check pass}) and names no source has none: its user is the account attacked, not the attacker, and the
+     * attempt's own line names the source.
+     */
     public static Map.Entry<String, String> actorOf(Event event) {
-        if (event == null) {
+        if (event == null || event.hasTag(EcsSchema.ATTEMPT_PART) && event.get("source.ip") == null
+                && event.get("source.address") == null) {
             return null;
         }
+        return first(event::getString);
+    }
+
+    private static Map.Entry<String, String> first(Function<String, String> values) {
         for (String field : ENTITY_FIELDS) {
-            String value = event.getString(field);
+            String value = values.apply(field);
             if (value != null && !value.isEmpty()) {
                 return Map.entry(field, value);
             }
@@ -173,8 +186,13 @@ public final class EntityRisk {
         return null;
     }
 
-    /** One kind of evidence: a rule, an anomaly model or a correlation, with the ratio of this occurrence. */
-    private record Evidence(String kind, String id, String name, String detail, List<String> tags, double ratio) {
+    /**
+     * One kind of evidence: a rule, an anomaly model or a correlation, with the ratio of this occurrence; whether it
+     * may raise the entity ({@code accusing}: a correlation not made of anomalies alone, or a rule of
+     * {@code siem.risk.accuse-from} or above) or only adds to what does.
+     */
+    private record Evidence(String kind, String id, String name, String detail, List<String> tags, double ratio,
+                            boolean accusing) {
     }
 
     private void add(Map.Entry<String, String> actor, Evidence evidence, Instant time, List<String> eventIds,
@@ -193,18 +211,19 @@ public final class EntityRisk {
 
     /** The entity's score: the prior of its latest evidence's family, each kind of evidence, its intel listing. */
     private BayesianScorer.Score score(Entity entity) {
-        List<BayesianScorer.Evidence> evidence = new ArrayList<>();
-        List<Kind> kinds = new ArrayList<>(entity.kinds.values());
-        kinds.sort(Comparator.comparingDouble((Kind k) -> k.logOdds(properties.repeatWeight())).reversed());
-        for (Kind kind : kinds) {
+        List<BayesianScorer.Evidence> evidence = new ArrayList<>(entity.kinds.size() + 1);
+        for (Kind kind : entity.kinds.values()) {
             double logOdds = kind.logOdds(properties.repeatWeight());
             if (logOdds > 0) {
                 evidence.add(new BayesianScorer.Evidence(kind.kind, kind.name, kind.describe(
                         properties.repeatWeight()), Math.exp(logOdds)));
             }
         }
-        intel.address(entity.value).or(() -> intel.domain(entity.value)).ifPresent(listed -> evidence.add(
-                scorer.intel("threat-intel list " + listed.list(), listed.indicator(), 100)));
+        // the strongest first: the breakdown reads as the case against the entity
+        evidence.sort(Comparator.comparingDouble(BayesianScorer.Evidence::likelihoodRatio).reversed());
+        java.util.Optional<ThreatIntel.Hit> listed = intel.address(entity.value).or(() -> intel.domain(entity.value));
+        listed.ifPresent(hit -> evidence.add(scorer.intel("threat-intel list " + hit.list(), hit.indicator(), 100)));
+        entity.listed = listed.isPresent();
         return scorer.score(entity.family, evidence);
     }
 
@@ -227,6 +246,8 @@ public final class EntityRisk {
         private Event lastEvent;
         private Instant episodeStart;
         private BayesianScorer.Score peak;
+        /** Whether its value is on a threat-intel list (as of its last score). */
+        private boolean listed;
         private String title;
         private double titleRatio;
         private final LinkedHashSet<String> rules = new LinkedHashSet<>();
@@ -249,6 +270,10 @@ public final class EntityRisk {
 
         void add(Evidence evidence, Instant time, List<String> eventIds, int weight, Event event, EntityRisk risk) {
             RiskProperties properties = risk.properties;
+            // what the new evidence pushes out of the window goes first: an entity quiet for longer than the window
+            // starts a new episode, raised anew
+            Instant newestNow = newest == null || time.isAfter(newest) ? time : newest;
+            prune(newestNow.minus(properties.window()), properties);
             if (size() == 0) {
                 // a new episode: what was raised before is the alert store's to fold into, or not
                 raised = null;
@@ -282,15 +307,7 @@ public final class EntityRisk {
             if (time.isBefore(episodeStart)) {
                 episodeStart = time;
             }
-            Instant oldestKept = newest.minus(properties.window());
-            while (size() > 0 && (entries.get(head).time.isBefore(oldestKept)
-                    || size() > properties.maxEvidencePerEntity())) {
-                remove(entries.set(head++, null));
-            }
-            if (head > 64 && head > entries.size() / 2) {
-                entries.subList(0, head).clear();
-                head = 0;
-            }
+            prune(newest.minus(properties.window()), properties);
             // named by its most telling kind of evidence (a correlation of correlations before the rules it built on)
             if (title == null || evidence.ratio > titleRatio
                     || evidence.ratio == titleRatio && evidence.name.compareTo(title) < 0) {
@@ -320,6 +337,18 @@ public final class EntityRisk {
             }
         }
 
+        /** Drops evidence older than {@code oldestKept}, and the oldest past the entity's bound. */
+        private void prune(Instant oldestKept, RiskProperties properties) {
+            while (size() > 0 && (entries.get(head).time.isBefore(oldestKept)
+                    || size() > properties.maxEvidencePerEntity())) {
+                remove(entries.set(head++, null));
+            }
+            if (head > 64 && head > entries.size() / 2) {
+                entries.subList(0, head).clear();
+                head = 0;
+            }
+        }
+
         private void remove(Entry gone) {
             Kind kind = kinds.get(gone.kind);
             if (kind != null && kind.remove(gone.ratio, gone.weight)) {
@@ -339,7 +368,10 @@ public final class EntityRisk {
         Raised raise(boolean flushing) {
             Severity severity = Severity.named(peak.severity());
             if (!flushing) {
-                if (severity == null || severity == Severity.INFORMATIONAL) {
+                // the anomaly models and low rules accuse no one alone: on real traffic they are too common among
+                // ordinary sources (README, Detection); they add to what a correlation, a rule or a list says
+                if (severity == null || severity == Severity.INFORMATIONAL
+                        || kinds.values().stream().noneMatch(k -> k.accusing) && !listed) {
                     return null;
                 }
                 boolean higher = raised == null || severity.compareTo(raised) > 0;
@@ -371,6 +403,7 @@ public final class EntityRisk {
         private final String kind;
         private final String id;
         private final String name;
+        private final boolean accusing;
         /** Said of the strongest occurrence. */
         private String detail;
         private final List<String> tags;
@@ -382,6 +415,7 @@ public final class EntityRisk {
             this.kind = evidence.kind;
             this.id = evidence.id;
             this.name = evidence.name;
+            this.accusing = evidence.accusing;
             this.detail = evidence.detail;
             this.tags = evidence.tags == null ? List.of() : evidence.tags;
         }

@@ -3,6 +3,8 @@ package routes.correlate;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import routes.model.Level;
+
 import java.time.Duration;
 
 /**
@@ -15,14 +17,18 @@ import java.time.Duration;
  *                            squared; so repeats of one rule add at most 1 / (1 - repeatWeight) times one hit
  * @param flushInterval       how often the alerts of raised entities are updated with the evidence that came since
  *                            (wall-clock time, live); a new kind of evidence or a higher severity updates at once
- * @param maxEvidence         pieces of evidence held for all entities together (about 100 bytes each; an entity
- *                            that has not been active lately is dropped first)
+ * @param accuseFrom          the lowest level of a rule whose hit may raise an entity: lower rules and the anomaly
+ *                            models add to the evidence of a correlation, of such a rule or of a threat-intel listing,
+ *                            but alone raise no one
+ * @param maxEvidence         pieces of evidence and event ids held for all entities together (about 100 bytes each;
+ *                            an entity that has not been active lately is dropped first)
  * @param maxEvidencePerEntity pieces of evidence held per entity within its window (the oldest dropped first); by
  *                            then repeats add next to nothing
  */
 @ConfigurationProperties("siem.risk")
 public record RiskProperties(@DefaultValue("true") boolean enabled, @DefaultValue("15m") Duration window,
                              @DefaultValue("0.5") double repeatWeight, @DefaultValue("10s") Duration flushInterval,
+                             @DefaultValue("medium") Level accuseFrom,
                              @DefaultValue("1000000") long maxEvidence,
                              @DefaultValue("1000") int maxEvidencePerEntity) {
 
@@ -35,6 +41,7 @@ public record RiskProperties(@DefaultValue("true") boolean enabled, @DefaultValu
 
     /** The defaults, for the command-line tools and tests. */
     public static RiskProperties defaults() {
-        return new RiskProperties(true, Duration.ofMinutes(15), 0.5, Duration.ofSeconds(10), 1_000_000, 1_000);
+        return new RiskProperties(true, Duration.ofMinutes(15), 0.5, Duration.ofSeconds(10), Level.MEDIUM, 1_000_000,
+                1_000);
     }
 }

@@ -97,10 +97,10 @@ public final class BayesianScorer {
                 anomaly.score(), anomaly.percentile()), band(properties.anomalyBands(), anomaly.percentile()));
     }
 
-    /** A correlation that matched, by its level, with what to say about it. */
+    /** A correlation that matched, by its level unless it sets its own ratio, with what to say about it. */
     public Evidence correlation(CorrelationRule rule, String detail) {
-        return new Evidence("correlation", rule.title(), detail,
-                properties.correlationLevels().getOrDefault(rule.level(), 1.0));
+        return new Evidence("correlation", rule.title(), detail, rule.likelihoodRatio() != null
+                ? rule.likelihoodRatio() : properties.correlationLevels().getOrDefault(rule.level(), 1.0));
     }
 
     /** A threat-intelligence or reputation hit with its confidence (0 to 100, as AbuseIPDB reports it). */

@@ -43,14 +43,21 @@ final class AlertGrading {
     private final List<Line> lines = new ArrayList<>();
     private final List<Raised> raised = new ArrayList<>();
     private final Map<String, Raised> alerts = new LinkedHashMap<>();
+    private final Set<String> attackers = new HashSet<>();
     private long benign;
     private double recall;
     private double falsePer100k;
 
-    /** A labelled line, in order: its source (null when it has none), its attack class (null: benign), its time. */
-    void line(String source, String attack, Instant time) {
+    /**
+     * A labelled line, in order: the source that made it (as labelled, else the one it names; null for none), the
+     * source the line names itself, its attack class (null: benign), its time. An alert on either source of an attack
+     * line is no false alert.
+     */
+    void line(String source, String named, String attack, Instant time) {
         if (attack == null) {
             benign++;
+        } else if (named != null) {
+            attackers.add(named);
         }
         if (source != null && time != null) {
             lines.add(new Line(source, attack, time));
@@ -116,7 +123,7 @@ final class AlertGrading {
         for (Raised alert : raised) {
             bySource.computeIfAbsent(alert.source, s -> new ArrayList<>()).add(alert);
         }
-        Set<String> malicious = new HashSet<>();
+        Set<String> malicious = new HashSet<>(attackers);
         for (Line line : lines) {
             if (line.attack != null) {
                 malicious.add(line.source);

@@ -29,8 +29,9 @@ import java.util.Map;
 
 /**
  * {@code java -jar caravan.jar evaluate --labels LABELS [--rules DIR] LOG}: measures detection against a labelled
- * log (LABELS holds {@code 0}, {@code 1} or {@code 1 CLASS} per line of LOG, the class naming the attack: sqli,
- * bruteforce...). Trains the anomaly models on the log as the appliance would (unsupervised: the labels are only used
+ * log (LABELS holds {@code 0}, {@code 1}, {@code 1 CLASS} or {@code 1 CLASS SOURCE} per line of LOG: the class names
+ * the attack, sqli, bruteforce..., and the source, when given, who made it, where the line itself names another
+ * address or none). Trains the anomaly models on the log as the appliance would (unsupervised: the labels are only used
  * to grade), replays it through the appliance's pipeline (rules, anomaly models, correlations, entity risk, alerts),
  * and prints, for events, a calibration table, the figures per family for the anomaly model alone and for the
  * combined score and the likelihood ratio each rule shows on the log; for alerts, episode recall, time to alert and
@@ -69,10 +70,11 @@ public final class EvaluateCommand {
     }
 
     static final String USAGE = "usage: caravan evaluate --labels LABELS [--rules DIR]... [--siem.NAME=VALUE]... LOG\n"
-            + "  Grades detection on a labelled log (LABELS: 0, 1 or '1 CLASS' per line of LOG): trains the anomaly\n"
-            + "  models on the log as the appliance would, replays it through the pipeline, and prints calibration,\n"
-            + "  figures per family, each rule's likelihood ratio on the log, episode recall, time to alert and\n"
-            + "  false alerts per class and, last, precision, recall, F1, ROC-AUC, episode recall and false alerts.";
+            + "  Grades detection on a labelled log (LABELS: 0, 1, '1 CLASS' or '1 CLASS SOURCE' per line of LOG):\n"
+            + "  trains the anomaly models on the log as the appliance would, replays it through the pipeline, and\n"
+            + "  prints calibration, figures per family, each rule's likelihood ratio on the log, episode recall,\n"
+            + "  time to alert and false alerts per class and, last, precision, recall, F1, ROC-AUC, episode recall\n"
+            + "  and false alerts.";
 
     public static int run(List<String> all, PrintStream out, PrintStream err) {
         List<List<String>> split = OfflineApplication.split(all);
@@ -122,14 +124,17 @@ public final class EvaluateCommand {
         }
         int[] labels = new int[lines.size()];
         String[] classes = new String[lines.size()];
+        String[] sources = new String[lines.size()];
         for (int i = 0; i < lines.size(); i++) {
-            String[] label = labelLines.get(i).strip().split("\\s+", 2);
-            if (!label[0].equals("0") && !label[0].equals("1") || label[0].equals("0") && label.length > 1) {
+            String[] label = labelLines.get(i).strip().split("\\s+");
+            if (!label[0].equals("0") && !label[0].equals("1") || label[0].equals("0") && label.length > 1
+                    || label.length > 3) {
                 throw new IllegalArgumentException("line " + (i + 1) + " of " + labelFile + " is '"
-                        + labelLines.get(i).strip() + "', not 0, 1 or 1 and an attack class");
+                        + labelLines.get(i).strip() + "', not 0, 1, '1 CLASS' or '1 CLASS SOURCE'");
             }
             labels[i] = label[0].charAt(0) - '0';
-            classes[i] = labels[i] == 0 ? null : label.length > 1 ? label[1].strip() : "attack";
+            classes[i] = labels[i] == 0 ? null : label.length > 1 ? label[1] : "attack";
+            sources[i] = label.length > 2 ? label[2] : null;
         }
         Instant received = Files.getLastModifiedTime(log).toInstant();
         List<RawLog> records = new ArrayList<>(lines.size());
@@ -163,8 +168,9 @@ public final class EvaluateCommand {
                 Event event = step.event();
                 outcomes[i] = new Outcome(labels[i], event == null ? null : AnomalyFamily.of(event));
                 Map.Entry<String, String> actor = EntityRisk.actorOf(event);
-                grading.line(actor == null || !actor.getKey().startsWith("source.") ? null : actor.getValue(),
-                        classes[i], event == null ? null : event.timestamp());
+                String source = actor == null || !actor.getKey().startsWith("source.") ? null : actor.getValue();
+                grading.line(sources[i] != null ? sources[i] : source, source, classes[i],
+                        event == null ? null : event.timestamp());
                 if (event == null) {
                     continue;
                 }

@@ -16,6 +16,7 @@ import routes.model.RawLog;
 import routes.normalize.Normalizer;
 import routes.store.AlertStore;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +41,9 @@ public final class OfflinePipeline implements AutoCloseable {
      * @param hits       correlations the findings completed
      * @param alerts     the alert each hit raised or updated, in the order of {@code hits}, as the alert store holds
      *                   it after the hit; null for a hit that is evidence of its entity's risk only
-     * @param riskAlerts the alerts of entities whose risk the findings and hits raised, as the alert store holds them
+     * @param riskAlerts the alerts of entities whose risk the findings and hits raised, and of those that took the
+     *                   evidence since they were raised (every flush-interval of event time), as the alert store
+     *                   holds them
      */
     public record Step(Event event, AnomalyDetector.Scored anomaly, List<Finding> findings,
                        List<AlertRecorder.Recorded> ruleAlerts, List<CorrelationEngine.Hit> hits,
@@ -64,14 +67,17 @@ public final class OfflinePipeline implements AutoCloseable {
     private final AnomalyDetector anomalies;
     private final CorrelationRun correlation;
     private final EntityRisk risk;
+    private final java.time.Duration flushInterval;
+    private Instant flushedAt;
     private final AlertBuilder alerts;
     private final AlertRecorder recorder;
     private final AlertStore store;
     private final AutoCloseable resources;
 
     OfflinePipeline(Normalizer normalizer, EventEnricher enricher, SigmaEngine sigma, BayesianScorer scorer,
-                    AnomalyDetector anomalies, CorrelationRun correlation, EntityRisk risk, AlertBuilder alerts,
-                    AlertRecorder recorder, AlertStore store, AutoCloseable resources) {
+                    AnomalyDetector anomalies, CorrelationRun correlation, EntityRisk risk,
+                    java.time.Duration flushInterval, AlertBuilder alerts, AlertRecorder recorder, AlertStore store,
+                    AutoCloseable resources) {
         this.normalizer = normalizer;
         this.enricher = enricher;
         this.sigma = sigma;
@@ -79,6 +85,7 @@ public final class OfflinePipeline implements AutoCloseable {
         this.anomalies = anomalies;
         this.correlation = correlation;
         this.risk = risk;
+        this.flushInterval = flushInterval;
         this.alerts = alerts;
         this.recorder = recorder;
         this.store = store;
@@ -113,6 +120,13 @@ public final class OfflinePipeline implements AutoCloseable {
                 recorded.add(alert == null ? null : recorder.record(alert));
                 raised.addAll(risk.hit(hit));
             }
+        }
+        Instant time = event.timestamp();
+        if (time != null && (flushedAt == null || !time.isBefore(flushedAt.plus(flushInterval)))) {
+            // the appliance hands on what came since each entity was raised every flush-interval of the clock; a
+            // replay does so every flush-interval of event time
+            raised.addAll(risk.flush());
+            flushedAt = time;
         }
         List<AlertRecorder.Recorded> riskAlerts = new ArrayList<>();
         for (EntityRisk.Raised entity : raised) {

@@ -124,12 +124,41 @@ class EntityRiskTest {
 
     @Test
     void evidenceOlderThanTheWindowNoLongerCounts() {
-        EntityRisk risk = risk(new RiskProperties(true, Duration.ofMinutes(15), 0.5, Duration.ofSeconds(10), 1000,
-                100));
+        EntityRisk risk = risk(new RiskProperties(true, Duration.ofMinutes(15), 0.5, Duration.ofSeconds(10),
+                routes.model.Level.MEDIUM, 1000, 100));
         assertThat(feed(risk, List.of(hit("sqli", "high", web(0, "203.0.113.8"))))).isEmpty();
         assertThat(feed(risk, List.of(hit("sqli", "high", web(16 * 60, "203.0.113.8"))))).as("16 minutes apart")
                 .isEmpty();
         assertThat(feed(risk, List.of(hit("sqli", "high", web(17 * 60, "203.0.113.8"))))).hasSize(1);
+    }
+
+    @Test
+    void anEntityQuietForLongerThanItsWindowIsRaisedAgainWhenItComesBack() {
+        EntityRisk risk = risk();
+        assertThat(feed(risk, List.of(hit("sqli", "high", web(0, "203.0.113.12")),
+                hit("sqli", "high", web(1, "203.0.113.12"))))).hasSize(1);
+        assertThat(feed(risk, List.of(hit("sqli", "high", web(20 * 60, "203.0.113.12")),
+                hit("sqli", "high", web(20 * 60 + 1, "203.0.113.12"))))).as("a new episode, twenty minutes on")
+                .singleElement().satisfies(r -> assertThat(r.first()).isEqualTo(T0.plusSeconds(20 * 60)));
+    }
+
+    private static Finding unusual(Event event, double percentile) {
+        return new Finding("caravan-anomaly-web", "Unusual web request", "medium", "stable", List.of(), event.id(),
+                event.timestamp(), List.of(), event, Finding.ANOMALY, new Finding.Anomaly(0.8, percentile, 0.7));
+    }
+
+    @Test
+    void theAnomalyModelsAndLowRulesAloneRaiseNoOneButAddToAnAccusingRule() {
+        EntityRisk risk = risk();
+        List<Finding> strange = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            strange.add(unusual(web(i, "203.0.113.13"), 99.95));
+        }
+        strange.add(hit("slow-response", "low", web(20, "203.0.113.13")));
+        assertThat(feed(risk, strange)).as("x30 twenty times and a low rule: still no one accused").isEmpty();
+        assertThat(feed(risk, List.of(hit("scanner", "medium", web(21, "203.0.113.13"))))).singleElement()
+                .satisfies(r -> assertThat(r.score().breakdown()).anySatisfy(line -> assertThat(line)
+                        .startsWith("anomaly Unusual web request")));
     }
 
     @Test

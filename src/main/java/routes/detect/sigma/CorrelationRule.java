@@ -12,11 +12,13 @@ import java.util.Map;
  * @param groupBy   field names or aliases whose values must be equal across the correlated events
  * @param aliases   alias → (rule name or id → field of the events that rule matches)
  * @param generate  whether the referenced rules' own findings should also become alerts
+ * @param likelihoodRatio the correlation's own likelihood ratio ({@code likelihood_ratio}), or null: its level's
  */
 public record CorrelationRule(String id, String name, String title, String level, List<String> tags,
                               CorrelationType type,
                               List<String> rules, List<String> groupBy, Duration timespan, Condition condition,
-                              Map<String, Map<String, String>> aliases, boolean generate, String source) {
+                              Map<String, Map<String, String>> aliases, boolean generate, String source,
+                              Double likelihoodRatio) {
 
     /**
      * When the correlation matches: bounds on the measured number (count, distinct values, sum, average or

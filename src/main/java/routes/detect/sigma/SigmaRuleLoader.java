@@ -192,7 +192,19 @@ public final class SigmaRuleLoader {
         return new CorrelationRule(id != null ? id : source, text(rule.get("name")), title,
                 level == null ? "medium" : level.toLowerCase(Locale.ROOT), strings(rule.get("tags")), type, rules,
                 c.containsKey("group-by") ? strings(c.get("group-by")) : DEFAULT_GROUP_BY, timespan, condition, aliases,
-                Boolean.TRUE.equals(c.get("generate")) || Boolean.TRUE.equals(rule.get("generate")), source);
+                Boolean.TRUE.equals(c.get("generate")) || Boolean.TRUE.equals(rule.get("generate")), source,
+                likelihoodRatio(rule));
+    }
+
+    /** A rule's or correlation's own {@code likelihood_ratio}: a positive number, or null when it sets none. */
+    private static Double likelihoodRatio(Map<String, Object> rule) {
+        if (rule.get("likelihood_ratio") == null) {
+            return null;
+        }
+        if (!(rule.get("likelihood_ratio") instanceof Number n) || n.doubleValue() <= 0) {
+            throw new SigmaRuleException("likelihood_ratio must be a positive number");
+        }
+        return n.doubleValue();
     }
 
     /** A correlation's timespan when it states none. */
@@ -275,13 +287,7 @@ public final class SigmaRuleLoader {
         }
         String id = text(rule.get("id"));
         Detection compiled = new DetectionCompiler(placeholders).compile(detection);
-        Double ratio = null;
-        if (rule.get("likelihood_ratio") != null) {
-            if (!(rule.get("likelihood_ratio") instanceof Number n) || n.doubleValue() <= 0) {
-                throw new SigmaRuleException("likelihood_ratio must be a positive number");
-            }
-            ratio = n.doubleValue();
-        }
+        Double ratio = likelihoodRatio(rule);
         return new SigmaRule(id != null ? id : source, text(rule.get("name")), title, text(rule.get("status")),
                 level == null ? "medium" : level.toLowerCase(Locale.ROOT), text(rule.get("description")),
                 strings(rule.get("tags")), strings(rule.get("falsepositives")),
