@@ -73,6 +73,8 @@ public final class EntityRisk {
     private final BayesianScorer scorer;
     private final ThreatIntel intel;
     private final Cache<String, Entity> entities;
+    /** The entities raised before with evidence since: what the next flush looks at, not every entity. */
+    private final Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public EntityRisk(RiskProperties properties, BayesianScorer scorer, ThreatIntel intel) {
         this.properties = properties;
@@ -145,7 +147,8 @@ public final class EntityRisk {
      */
     public List<Raised> flush() {
         List<Raised> raised = new ArrayList<>();
-        for (String key : List.copyOf(entities.asMap().keySet())) {
+        for (String key : List.copyOf(pending)) {
+            pending.remove(key);
             entities.asMap().computeIfPresent(key, (k, entity) -> {
                 Raised now = entity.pending() ? entity.raise(true) : null;
                 if (now != null) {
@@ -204,6 +207,8 @@ public final class EntityRisk {
             Raised now = state.raise(false);
             if (now != null) {
                 raised.add(now);
+            } else if (state.pending()) {
+                pending.add(k);
             }
             return state;
         });
