@@ -30,23 +30,16 @@ public final class AlertRecorder {
     private final AlertStore store;
     private final AlertFolding folding;
     private final Clock clock;
+    /**
+     * Alerts of one group are recorded one at a time: two threads raising alerts for the same source at once (the
+     * findings' and the risk flush's) would otherwise both find no open alert and open two.
+     */
+    private final Object[] groupLocks = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
     public AlertRecorder(AlertStore store, AlertFolding folding, Clock clock) {
         this.store = store;
         this.folding = folding;
         this.clock = clock;
-    }
-
-    /**
-     * Alerts of one group are recorded one at a time: two stages (findings, correlation hits) raising alerts for the
-     * same source at once would otherwise both find no open alert and open two.
-     */
-    private final Object[] groupLocks = new Object[64];
-
-    {
-        for (int i = 0; i < groupLocks.length; i++) {
-            groupLocks[i] = new Object();
-        }
     }
 
     /** Opens the alert, or folds it into the open alert of the same attack; answers the stored alert. */
