@@ -90,7 +90,8 @@ class AlertsEndToEndTest extends SharedAppliance {
         assertThat(detail.get("breakdown").toString()).contains("prior auth", "correlation Brute Force Against Linux"
                 + " Logins From One Source", "correlation Password Spraying From One Source",
                 "intel threat-intel list blocklist.txt", "posterior");
-        assertThat(detail.at("/evidence/event_ids").size()).isEqualTo(12);
+        // (seen once in a clean-clone run: 0 evidence while the count was 12; the alert as it stood says why)
+        assertThat(detail.at("/evidence/event_ids").size()).as(detail::toString).isEqualTo(12);
         assertThat(detail.get("events").size()).isEqualTo(12);
         assertThat(detail.get("events").get(0).at("/source/ip").asText()).isEqualTo("203.0.113.77");
         assertThat(detail.at("/history/0/action").asText()).isEqualTo("opened");
