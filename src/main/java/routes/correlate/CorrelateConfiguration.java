@@ -13,6 +13,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import routes.detect.BayesianScorer;
 import routes.detect.sigma.RuleRepository;
 import routes.enrich.ThreatIntel;
+import routes.model.Level;
 
 import javax.sql.DataSource;
 
@@ -50,9 +51,18 @@ public class CorrelateConfiguration {
         };
     }
 
+    /**
+     * The entity risk of the live stage; a rule at {@code siem.alerts.rule-min-level} or above whose matches generate
+     * alerts raises its entity at any confidence, as its match raised an alert of its own before.
+     */
     @Bean
-    EntityRisk entityRisk(RiskProperties properties, BayesianScorer scorer, ThreatIntel intel, MeterRegistry meters) {
-        EntityRisk risk = new EntityRisk(properties, scorer, intel);
+    EntityRisk entityRisk(RiskProperties properties, BayesianScorer scorer, ThreatIntel intel,
+                          CorrelationEngine correlations, MeterRegistry meters,
+                          @org.springframework.beans.factory.annotation.Value("${siem.alerts.rule-min-level:high}")
+                          String ruleMinLevel) {
+        Level alertFrom = Level.named(ruleMinLevel);
+        EntityRisk risk = new EntityRisk(properties, scorer, intel, alertFrom == null ? Level.HIGH : alertFrom,
+                correlations::generatesAlerts);
         Gauge.builder("caravan.risk.entities", risk, EntityRisk::entities)
                 .description("entities whose risk evidence is held")
                 .register(meters);

@@ -62,27 +62,42 @@ public final class EntityRisk {
      *                  six times is six), however many findings and hits name it
      * @param first     when the entity's episode began: its first evidence since its window was last empty
      * @param eventIds  the events of that evidence (the first thousand)
-     * @param lastEvent the latest event of its evidence
      */
     public record Raised(Map<String, String> group, String title, BayesianScorer.Score score, List<String> tags,
-                         List<String> rules, Instant first, Instant last, long count, List<String> eventIds,
-                         Event lastEvent) {
+                         List<String> rules, Instant first, Instant last, long count, List<String> eventIds) {
     }
+
+    /** What an entity weighs in the bound besides its evidence and event ids: its own fields and collections. */
+    private static final int ENTITY_WEIGHT = 16;
 
     private final RiskProperties properties;
     private final BayesianScorer scorer;
     private final ThreatIntel intel;
+    private final Level alertFrom;
+    private final java.util.function.Predicate<String> generatesAlerts;
     private final Cache<String, Entity> entities;
     /** The entities raised before with evidence since: what the next flush looks at, not every entity. */
     private final Set<String> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    public EntityRisk(RiskProperties properties, BayesianScorer scorer, ThreatIntel intel) {
+    /**
+     * @param alertFrom       a rule at this level or above whose matches generate alerts (Sigma's {@code generate};
+     *                        {@code siem.alerts.rule-min-level}) raises its entity at whatever confidence, as such a
+     *                        match raised an alert of its own before entities had risk
+     * @param generatesAlerts whether a rule's matches generate alerts: no loaded correlation consumes it, or one says
+     *                        {@code generate: true}
+     */
+    public EntityRisk(RiskProperties properties, BayesianScorer scorer, ThreatIntel intel, Level alertFrom,
+                      java.util.function.Predicate<String> generatesAlerts) {
         this.properties = properties;
         this.scorer = scorer;
         this.intel = intel;
+        this.alertFrom = alertFrom;
+        this.generatesAlerts = generatesAlerts;
         this.entities = Caffeine.newBuilder()
                 .maximumWeight(properties.maxEvidence())
-                .weigher((String key, Entity entity) -> 1 + entity.size() + entity.seen.size())
+                .weigher((String key, Entity entity) -> ENTITY_WEIGHT + entity.size() + entity.seen.size())
+                // an entity quiet for twice its window holds nothing that counts: its evidence expired
+                .expireAfterAccess(properties.window().multipliedBy(2))
                 .executor(Runnable::run)
                 .build();
     }
@@ -102,6 +117,7 @@ public final class EntityRisk {
             Event event = finding.event();
             Map.Entry<String, String> actor = actorOf(event);
             BayesianScorer.Evidence evidence = scorer.evidence(finding);
+            // a rule that says nothing either way (informational: x1) is no evidence
             if (actor == null || finding.timestamp() == null || evidence.likelihoodRatio() <= 1) {
                 continue;
             }
@@ -111,8 +127,10 @@ public final class EntityRisk {
                     finding.anomaly().percentile()) : "level " + finding.level();
             Level level = Level.named(finding.level());
             boolean accusing = !anomaly && level != null && level.atLeast(properties.accuseFrom());
+            boolean alerting = !anomaly && level != null && level.atLeast(alertFrom)
+                    && generatesAlerts.test(finding.ruleId());
             add(actor, new Evidence(kind, finding.ruleId(), finding.ruleTitle(), detail, finding.tags(),
-                    evidence.likelihoodRatio(), accusing), finding.timestamp(), List.of(finding.eventId()),
+                    evidence.likelihoodRatio(), accusing, alerting), finding.timestamp(), List.of(finding.eventId()),
                     event == null ? 1 : CorrelationEngine.repeats(event), event, raised);
         }
         return raised;
@@ -136,7 +154,7 @@ public final class EntityRisk {
         List<Raised> raised = new ArrayList<>(1);
         boolean unusual = AnomalyDetector.ruleIds().containsAll(hit.rule().rules());
         add(actor, new Evidence("correlation", hit.rule().id(), hit.rule().title(), "level " + hit.rule().level(),
-                hit.rule().tags(), evidence.likelihoodRatio(), !unusual), hit.last(), hit.eventIds(), 0,
+                hit.rule().tags(), evidence.likelihoodRatio(), !unusual, false), hit.last(), hit.eventIds(), 0,
                 hit.lastEvent(), raised);
         return raised;
     }
@@ -160,9 +178,14 @@ public final class EntityRisk {
         return raised;
     }
 
-    /** The entity a correlation's group names: its first entity field, or null when it names none. */
+    /**
+     * The entity a correlation's group names: its first entity field, or null when it names none. A group written
+     * with Sigma's names ({@code SourceIp}, {@code c-ip}) names the ECS field they stand for.
+     */
     public static Map.Entry<String, String> actorOf(Map<String, String> group) {
-        return first(group::get);
+        Map<String, String> byEcs = new java.util.HashMap<>();
+        group.forEach((field, value) -> byEcs.putIfAbsent(routes.detect.sigma.SigmaFieldMapping.ecs(field), value));
+        return first(byEcs::get);
     }
 
     /**
@@ -192,10 +215,11 @@ public final class EntityRisk {
     /**
      * One kind of evidence: a rule, an anomaly model or a correlation, with the ratio of this occurrence; whether it
      * may raise the entity ({@code accusing}: a correlation not made of anomalies alone, or a rule of
-     * {@code siem.risk.accuse-from} or above) or only adds to what does.
+     * {@code siem.risk.accuse-from} or above) or only adds to what does; whether it raises the entity at any
+     * confidence ({@code alerting}: a rule that generates alerts at {@code siem.alerts.rule-min-level} or above).
      */
     private record Evidence(String kind, String id, String name, String detail, List<String> tags, double ratio,
-                            boolean accusing) {
+                            boolean accusing, boolean alerting) {
     }
 
     private void add(Map.Entry<String, String> actor, Evidence evidence, Instant time, List<String> eventIds,
@@ -203,6 +227,11 @@ public final class EntityRisk {
         String key = actor.getKey() + '\u0000' + actor.getValue();
         entities.asMap().compute(key, (k, entity) -> {
             Entity state = entity != null ? entity : new Entity(actor.getKey(), actor.getValue());
+            // what the last episode had not handed on yet goes before a new one begins
+            Raised ended = state.endEpisodeBefore(time, properties.window());
+            if (ended != null) {
+                raised.add(ended);
+            }
             state.add(evidence, time, eventIds, weight, event, this);
             Raised now = state.raise(false);
             if (now != null) {
@@ -238,6 +267,7 @@ public final class EntityRisk {
      * Each is worked out as the evidence comes, so the alert tells the same whatever moments it is raised at.
      */
     private static final class Entity {
+        /** Event ids remembered, so a hit counts only events no finding brought; the oldest forgotten first. */
         private static final int MAX_SEEN = 10_000;
 
         private final String field;
@@ -248,7 +278,6 @@ public final class EntityRisk {
         private final Map<String, Kind> kinds = new LinkedHashMap<>();
         private Instant newest;
         private String family;
-        private Event lastEvent;
         private Instant episodeStart;
         private BayesianScorer.Score peak;
         /** Whether its value is on a threat-intel list (as of its last score). */
@@ -257,8 +286,7 @@ public final class EntityRisk {
         private double titleRatio;
         private final LinkedHashSet<String> rules = new LinkedHashSet<>();
         private final LinkedHashSet<String> tags = new LinkedHashSet<>();
-        /** Events of the episode's evidence, so a hit counts only those no finding brought. */
-        private final HashSet<String> seen = new HashSet<>();
+        private final LinkedHashSet<String> seen = new LinkedHashSet<>();
         private Severity raised;
         private Set<String> raisedKinds = Set.of();
         private long fresh;
@@ -273,23 +301,40 @@ public final class EntityRisk {
             return entries.size() - head;
         }
 
+        /**
+         * Ends the episode when evidence at {@code time} cannot share its window: the entity was quiet for longer
+         * than the window, or the evidence is further back than the window from the newest (a sender's clock that
+         * ran ahead must not blind its entity to the evidence after it). What the episode had not handed on is
+         * answered, to be raised; then it starts afresh.
+         */
+        Raised endEpisodeBefore(Instant time, java.time.Duration window) {
+            if (newest == null
+                    || !newest.plus(window).isBefore(time) && !time.isBefore(newest.minus(window))) {
+                return null;
+            }
+            Raised rest = pending() ? raise(true) : null;
+            while (size() > 0) {
+                remove(entries.set(head++, null));
+            }
+            entries.clear();
+            head = 0;
+            newest = null;
+            raised = null;
+            raisedKinds = Set.of();
+            fresh = 0;
+            freshIds.clear();
+            return rest;
+        }
+
         void add(Evidence evidence, Instant time, List<String> eventIds, int weight, Event event, EntityRisk risk) {
             RiskProperties properties = risk.properties;
-            // what the new evidence pushes out of the window goes first: an entity quiet for longer than the window
-            // starts a new episode, raised anew
-            Instant newestNow = newest == null || time.isAfter(newest) ? time : newest;
-            prune(newestNow.minus(properties.window()), properties);
             if (size() == 0) {
-                // a new episode: what was raised before is the alert store's to fold into, or not
-                raised = null;
-                raisedKinds = Set.of();
                 episodeStart = time;
                 peak = null;
                 title = null;
                 titleRatio = 0;
                 rules.clear();
                 tags.clear();
-                seen.clear();
             }
             // a hit brings no events of its own (weight 0) but is one occurrence of its evidence
             int occurrences = Math.max(1, weight);
@@ -304,7 +349,6 @@ public final class EntityRisk {
             if (newest == null || time.isAfter(newest)) {
                 newest = time;
                 family = event == null ? family : AnomalyFamily.keyOf(event);
-                lastEvent = event == null ? lastEvent : event;
             }
             if (family == null && event != null) {
                 family = AnomalyFamily.keyOf(event);
@@ -324,12 +368,14 @@ public final class EntityRisk {
                 tags.addAll(evidence.tags);
             }
             // the count is of events: one line's several findings count it once (as the attempts it stands for), a
-            // hit's events only where no finding of the episode brought them (those before a restart)
+            // hit's events only where no finding brought them (those before a restart)
             long added = 0;
             for (String id : eventIds) {
-                boolean unseen = seen.size() < MAX_SEEN ? seen.add(id) : !seen.contains(id);
-                if (unseen) {
+                if (seen.add(id)) {
                     added += weight == 0 ? 1 : weight;
+                    if (seen.size() > MAX_SEEN) {
+                        seen.remove(seen.iterator().next());
+                    }
                 }
                 if (freshIds.size() < MAX_EVENT_IDS) {
                     freshIds.add(id);
@@ -367,16 +413,19 @@ public final class EntityRisk {
         }
 
         /**
-         * The entity to raise now, or null: its episode's peak at warning or above, and more severe than it was
-         * raised or with a new kind of evidence; or, when {@code flushing}, whatever it is now.
+         * The entity to raise now, or null: first when its episode's peak reaches warning with accusing evidence
+         * (or a listing), or when a rule that generates alerts matched (at whatever confidence); again when more
+         * severe or with a new kind of evidence; or, when {@code flushing}, whatever it is now.
          */
         Raised raise(boolean flushing) {
             Severity severity = Severity.named(peak.severity());
             if (!flushing) {
                 // the anomaly models and low rules accuse no one alone: on real traffic they are too common among
                 // ordinary sources (README, Detection); they add to what a correlation, a rule or a list says
-                if (severity == null || severity == Severity.INFORMATIONAL
-                        || kinds.values().stream().noneMatch(k -> k.accusing) && !listed) {
+                boolean accused = severity != Severity.INFORMATIONAL
+                        && (listed || kinds.values().stream().anyMatch(k -> k.accusing));
+                boolean alerting = kinds.values().stream().anyMatch(k -> k.alerting);
+                if (!accused && !(raised == null && alerting)) {
                     return null;
                 }
                 boolean higher = raised == null || severity.compareTo(raised) > 0;
@@ -385,11 +434,10 @@ public final class EntityRisk {
                     return null;
                 }
             }
-            raised = raised == null || (severity != null && severity.compareTo(raised) > 0) ? severity : raised;
+            raised = raised == null || severity.compareTo(raised) > 0 ? severity : raised;
             raisedKinds = new HashSet<>(kinds.keySet());
             Raised now = new Raised(Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(field, value))), title,
-                    peak, List.copyOf(tags), List.copyOf(rules), episodeStart, newest, fresh, List.copyOf(freshIds),
-                    lastEvent);
+                    peak, List.copyOf(tags), List.copyOf(rules), episodeStart, newest, fresh, List.copyOf(freshIds));
             fresh = 0;
             freshIds.clear();
             return now;
@@ -409,6 +457,7 @@ public final class EntityRisk {
         private final String id;
         private final String name;
         private final boolean accusing;
+        private final boolean alerting;
         /** Said of the strongest occurrence. */
         private String detail;
         private final List<String> tags;
@@ -421,6 +470,7 @@ public final class EntityRisk {
             this.id = evidence.id;
             this.name = evidence.name;
             this.accusing = evidence.accusing;
+            this.alerting = evidence.alerting;
             this.detail = evidence.detail;
             this.tags = evidence.tags == null ? List.of() : evidence.tags;
         }

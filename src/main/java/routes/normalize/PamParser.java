@@ -78,6 +78,8 @@ public final class PamParser implements Parser {
         }
         String module = program.substring(open + 1, program.length() - 1);
         String service = program.substring(0, open);
+        event.put("labels.pam_module", module);
+        event.put("labels.pam_service", service);
         Matcher more = MORE_FAILURES.matcher(message);
         if (more.matches()) {
             authFailure(KeyValues.parse(more.group(2), 0), event);
@@ -86,8 +88,6 @@ public final class PamParser implements Parser {
         } else {
             body(module, service, null, message, event);
         }
-        event.put("labels.pam_module", module);
-        event.put("labels.pam_service", service);
         return true;
     }
 
@@ -135,13 +135,27 @@ public final class PamParser implements Parser {
         }
     }
 
+    /** Services that write a failure line of their own beside PAM's; for others (vsftpd...) PAM's is the attempt. */
+    private static final java.util.Set<String> OWN_FAILURE_LINES = java.util.Set.of("sshd", "sshd-session", "sshd-auth",
+            "su", "sudo", "login");
+
+    private static boolean logsItsOwnFailures(Event.Builder event) {
+        Object service = event.get("labels.pam_service");
+        if (service == null) {
+            service = event.get("process.name");
+        }
+        return service != null && OWN_FAILURE_LINES.contains(service.toString());
+    }
+
     private static void authFailure(Map<String, String> fields, Event.Builder event) {
         event.add("event.category", "authentication");
         event.add("event.type", "info");
         event.put("event.action", "authentication_failure");
         event.put("event.outcome", "failure");
-        // the service that asked PAM logs the attempt's outcome too (sshd's Failed password, su's FAILED SU)
-        event.add("tags", EcsSchema.ATTEMPT_PART);
+        if (logsItsOwnFailures(event)) {
+            // the service that asked PAM logs the attempt's outcome too (sshd's Failed password, su's FAILED SU)
+            event.add("tags", EcsSchema.ATTEMPT_PART);
+        }
         event.put("user.name", fields.get("user"));
         Parser.putAddress(event, "source", fields.get("rhost"));
         if (fields.containsKey("ruser") && !fields.get("ruser").isEmpty()) {

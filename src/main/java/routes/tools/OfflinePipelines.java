@@ -106,7 +106,8 @@ public final class OfflinePipelines {
                 JdbcAlertStore.MAX_EVIDENCE), clock);
         CorrelationRun correlation = CorrelationRun.start(camel, engine, settings.correlation());
         return new OfflinePipeline(normalizer, enricher, sigma, scorer, anomalies, correlation,
-                new EntityRisk(settings.risk(), scorer, intel), settings.risk().flushInterval(),
+                new EntityRisk(settings.risk(), scorer, intel, settings.alerts().ruleMinLevel(), engine::generatesAlerts),
+                settings.risk().flushInterval(),
                 new AlertBuilder(scorer, sigma, engine, intel, reputation, settings.alerts().ruleMinLevel(),
                         settings.risk().enabled()), recorder,
                 store, () -> {

@@ -33,7 +33,8 @@ class EntityRiskTest {
     }
 
     private EntityRisk risk(RiskProperties properties) {
-        return new EntityRisk(properties, SCORER, new ThreatIntel(intelDirectory));
+        return new EntityRisk(properties, SCORER, new ThreatIntel(intelDirectory), routes.model.Level.HIGH,
+                id -> false);
     }
 
     private static Event web(int second, String source) {
@@ -142,6 +143,40 @@ class EntityRiskTest {
                 .singleElement().satisfies(r -> assertThat(r.first()).isEqualTo(T0.plusSeconds(20 * 60)));
     }
 
+    @Test
+    void whatAnEpisodeHadNotHandedOnIsRaisedBeforeTheNextBeginsAndCountsOnlyThere() {
+        EntityRisk risk = risk();
+        List<EntityRisk.Raised> first = feed(risk, List.of(hit("sqli", "high", web(0, "203.0.113.14")),
+                hit("sqli", "high", web(1, "203.0.113.14")), hit("sqli", "high", web(2, "203.0.113.14")),
+                hit("sqli", "high", web(3, "203.0.113.14")), hit("sqli", "high", web(4, "203.0.113.14"))));
+        assertThat(first).extracting(EntityRisk.Raised::count).containsExactly(2L, 2L);
+        List<EntityRisk.Raised> later = feed(risk, List.of(hit("auth-failure", "low", web(20 * 60, "203.0.113.14"))));
+        assertThat(later).as("the fifth hit, handed on as its episode ends").singleElement().satisfies(r -> {
+            assertThat(r.count()).isEqualTo(1);
+            assertThat(r.first()).isEqualTo(T0);
+        });
+        assertThat(risk.flush()).as("the new episode was never raised: nothing to hand on").isEmpty();
+    }
+
+    @Test
+    void aLineFromTheFutureDoesNotBlindItsEntity() {
+        EntityRisk risk = risk();
+        feed(risk, List.of(hit("auth-failure", "low", web(3 * 365 * 86_400, "203.0.113.15"))));
+        assertThat(feed(risk, List.of(hit("sqli", "high", web(0, "203.0.113.15")),
+                hit("sqli", "high", web(1, "203.0.113.15"))))).as("evidence of now, after a line dated years ahead")
+                .isNotEmpty();
+    }
+
+    @Test
+    void aRuleThatGeneratesAlertsRaisesItsEntityAtAnyConfidence() {
+        EntityRisk risk = new EntityRisk(RiskProperties.defaults(), SCORER, new ThreatIntel(intelDirectory),
+                routes.model.Level.HIGH, id -> id.equals("log4shell"));
+        assertThat(feed(risk, List.of(hit("log4shell", "critical", web(0, "203.0.113.16"))))).singleElement()
+                .satisfies(r -> assertThat(r.score().severity()).as("x50 on a prior of 0.02").isEqualTo("informational"));
+        assertThat(feed(risk, List.of(hit("consumed", "critical", web(0, "203.0.113.17"))))).as("a rule a"
+                + " correlation consumes generates none").isEmpty();
+    }
+
     private static Finding unusual(Event event, double percentile) {
         return new Finding("caravan-anomaly-web", "Unusual web request", "medium", "stable", List.of(), event.id(),
                 event.timestamp(), List.of(), event, Finding.ANOMALY, new Finding.Anomaly(0.8, percentile, 0.7));
@@ -174,6 +209,8 @@ class EntityRiskTest {
         assertThat(EntityRisk.actorOf(named.build())).isEqualTo(Map.entry("source.address", "gw7.attacker.example"));
         assertThat(EntityRisk.actorOf(web(0, "203.0.113.9"))).isEqualTo(Map.entry("source.ip", "203.0.113.9"));
         assertThat(EntityRisk.actorOf(Map.of("destination.port", "22"))).isNull();
+        assertThat(EntityRisk.actorOf(Map.of("SourceIp", "203.0.113.9"))).as("a group written in Sigma's names")
+                .isEqualTo(Map.entry("source.ip", "203.0.113.9"));
     }
 
     @Test
@@ -181,7 +218,8 @@ class EntityRiskTest {
         Files.writeString(intelDirectory.resolve("blocklist.txt"), "203.0.113.10\n");
         ThreatIntel intel = new ThreatIntel(intelDirectory);
         intel.reloadIfChanged();
-        EntityRisk risk = new EntityRisk(RiskProperties.defaults(), SCORER, intel);
+        EntityRisk risk = new EntityRisk(RiskProperties.defaults(), SCORER, intel, routes.model.Level.HIGH,
+                id -> false);
         List<EntityRisk.Raised> raised = feed(risk, List.of(hit("sqli", "high", web(0, "203.0.113.10"))));
         assertThat(raised).singleElement().satisfies(r -> assertThat(r.score().breakdown())
                 .anySatisfy(line -> assertThat(line).contains("threat-intel list blocklist.txt")));

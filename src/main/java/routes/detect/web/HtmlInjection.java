@@ -34,18 +34,23 @@ public final class HtmlInjection {
     private static final Set<String> URL_ATTRIBUTES = Set.of("href", "src", "action", "formaction", "data",
             "background", "poster", "lowsrc", "dynsrc", "codebase", "xlink:href", "to", "from", "values", "by");
 
+    /** No attribute that runs code has a longer name; longer words are text. */
+    private static final int MAX_ATTRIBUTE = 40;
+
     private HtmlInjection() {
     }
 
     /** What makes the value script injection ({@code tag <script>}, {@code attribute onerror}, ...), or null. */
     public static String reason(String value) {
+        int[] scanned = new int[1];
         int lt = value.indexOf('<');
         while (lt >= 0) {
-            String found = tag(value, lt);
+            String found = tag(value, lt, scanned);
             if (found != null) {
                 return found;
             }
-            lt = value.indexOf('<', lt + 1);
+            // each character is read by one tag's scan at most: the next tag starts where this one's scan ended
+            lt = value.indexOf('<', Math.max(lt + 1, scanned[0]));
         }
         String handler = breakout(value);
         if (handler != null) {
@@ -55,8 +60,11 @@ public final class HtmlInjection {
         return scheme != null ? "url " + scheme : null;
     }
 
-    /** A tag at {@code lt}: a dangerous name, or a dangerous attribute; null for harmless or no markup. */
-    private static String tag(String value, int lt) {
+    /**
+     * A tag at {@code lt}: a dangerous name, or a dangerous attribute; null for harmless or no markup. Where its scan
+     * ended (its {@code >}, the next {@code <}, or the end) goes to {@code scanned[0]}.
+     */
+    private static String tag(String value, int lt, int[] scanned) {
         int n = value.length();
         int i = lt + 1;
         if (i < n && value.charAt(i) == '!') {
@@ -82,16 +90,20 @@ public final class HtmlInjection {
         if (TAGS.contains(name) || name.startsWith("svg") || name.startsWith("xsl")) {
             return "tag <" + name + ">";
         }
-        // attributes, up to the end of the tag
-        while (i < n && value.charAt(i) != '>') {
+        // attributes, up to the end of the tag (or the next one's start)
+        while (i < n && value.charAt(i) != '>' && value.charAt(i) != '<') {
+            scanned[0] = i;
             char c = value.charAt(i);
             if (Character.isWhitespace(c) || c == '/' || c == '"' || c == '\'') {
                 i++;
                 continue;
             }
             int attributeStart = i;
-            while (i < n && !Character.isWhitespace(value.charAt(i)) && "=>/".indexOf(value.charAt(i)) < 0) {
+            while (i < n && !Character.isWhitespace(value.charAt(i)) && "=>/<".indexOf(value.charAt(i)) < 0) {
                 i++;
+            }
+            if (i - attributeStart > MAX_ATTRIBUTE) {
+                continue;
             }
             String attribute = value.substring(attributeStart, i).toLowerCase(Locale.ROOT);
             String verdict = attribute(attribute);
@@ -115,6 +127,7 @@ public final class HtmlInjection {
                 i = skipValue(value, i);
             }
         }
+        scanned[0] = i;
         return null;
     }
 

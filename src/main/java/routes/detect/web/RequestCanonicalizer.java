@@ -293,30 +293,34 @@ public final class RequestCanonicalizer {
         };
     }
 
-    /** NULs removed, SQL comments as spaces, runs of white space as one space (one line feed when they hold one). */
+    /**
+     * NULs removed, SQL comments as spaces, runs of white space as one space (one line feed when they hold one). An
+     * unterminated {@code /*} is a space and what follows it stays: dropping it would hide the rest of the URL.
+     */
     static String commentsAndSpaces(String text) {
         StringBuilder out = new StringBuilder(text.length());
         int n = text.length();
         boolean space = false;
         boolean lineBreak = false;
+        // once no "*/" follows some point, none follows any later one: the search is not repeated
+        boolean unterminated = false;
         int i = 0;
         while (i < n) {
             char c = text.charAt(i);
             if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
-                int close = text.indexOf("*/", i + 2);
-                boolean versioned = i + 2 < n && text.charAt(i + 2) == '!';
-                if (versioned) {
+                space = true;
+                if (i + 2 < n && text.charAt(i + 2) == '!') {
                     // MySQL runs what a /*!50000 ... */ comment holds: keep its text, drop the markers
                     int k = i + 3;
                     while (k < n && Character.isDigit(text.charAt(k)) && k - i - 3 < 6) {
                         k++;
                     }
-                    space = true;
                     i = k;
                     continue;
                 }
-                space = true;
-                i = close < 0 ? n : close + 2;
+                int close = unterminated ? -1 : text.indexOf("*/", i + 2);
+                unterminated = close < 0;
+                i = close < 0 ? i + 2 : close + 2;
                 continue;
             }
             if (c == '*' && i + 1 < n && text.charAt(i + 1) == '/') {

@@ -8,7 +8,8 @@ import routes.model.Event;
  * ({@link SqlInjection}) and as markup ({@link HtmlInjection}). Rules see the verdicts as two fields that exist only
  * while rules are matched (they are not stored): {@value #SQLI} and {@value #XSS}, whose value says what was found
  * where, e.g. {@code 's&1o1 in id=1' and 1=1--}. A part made only of characters that need no encoding in a URL
- * (letters, digits, {@code - . _ ~}) can be neither, and is not decoded or tokenized: most requests cost a scan.
+ * (letters, digits, {@code - . _ ~}) can be neither, and is not decoded or tokenized: most requests cost a scan. At
+ * most 64 parameter parts and 64 path segments are tokenized, whatever plain ones stand around them.
  */
 public final class RequestInspection {
 
@@ -65,20 +66,21 @@ public final class RequestInspection {
         int pathEnd = query < 0 ? url.length() : query;
         String sqli = null;
         String xss = null;
+        // a budget of parts tokenized, not of parts: padding a query with plain parameters hides nothing after it
         int parts = 0;
         if (query >= 0) {
             int from = query + 1;
-            while (from < url.length() && parts++ < MAX_PARTS && (sqli == null || xss == null)) {
+            while (from < url.length() && parts < MAX_PARTS && (sqli == null || xss == null)) {
                 int amp = url.indexOf('&', from);
                 int end = amp < 0 ? url.length() : amp;
-                int eq = url.indexOf('=', from);
-                int nameEnd = eq < 0 || eq > end ? end : eq;
+                int nameEnd = indexOf(url, '=', from, end);
                 for (int side = 0; side < 2 && (sqli == null || xss == null); side++) {
                     int start = side == 0 ? (nameEnd < end ? nameEnd + 1 : end) : from;
                     int stop = side == 0 ? end : nameEnd;
                     if (plain(url, start, stop)) {
                         continue;
                     }
+                    parts++;
                     String value = RequestCanonicalizer.decoded(url.substring(start, stop), true);
                     String where = side == 0 ? RequestCanonicalizer.decoded(url.substring(from, nameEnd), true)
                             + "=" + value : value;
@@ -96,10 +98,12 @@ public final class RequestInspection {
         }
         if (!plain(url, 0, pathEnd)) {
             int from = 0;
-            while (sqli == null && from < pathEnd && parts++ < MAX_PARTS) {
+            int segments = 0;
+            while (sqli == null && from < pathEnd && segments < MAX_PARTS) {
                 int slash = url.indexOf('/', from);
                 int end = slash < 0 || slash > pathEnd ? pathEnd : slash;
                 if (!plain(url, from, end)) {
+                    segments++;
                     String segment = RequestCanonicalizer.decoded(url.substring(from, end), false);
                     String found = SqlInjection.fingerprint(segment);
                     sqli = found == null ? null : shown(found, segment);
@@ -113,6 +117,16 @@ public final class RequestInspection {
             }
         }
         return sqli == null && xss == null ? Verdicts.NONE : new Verdicts(sqli, xss);
+    }
+
+    /** Where {@code c} first stands between {@code from} and {@code end}, or {@code end}: no scan past the part. */
+    private static int indexOf(String text, char c, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (text.charAt(i) == c) {
+                return i;
+            }
+        }
+        return end;
     }
 
     /**

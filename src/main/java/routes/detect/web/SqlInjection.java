@@ -165,6 +165,11 @@ public final class SqlInjection {
             print.append('s');
             i = close < 0 ? n : close + 1;
         }
+        int lastNonBlank = n - 1;
+        while (lastNonBlank >= 0 && Character.isWhitespace(value.charAt(lastNonBlank))) {
+            lastNonBlank--;
+        }
+        boolean unterminated = false;
         while (i < n && print.length() < MAX_TOKENS) {
             char c = value.charAt(i);
             if (Character.isWhitespace(c)) {
@@ -189,9 +194,10 @@ public final class SqlInjection {
             }
             if (c == '/' && i + 1 < n && value.charAt(i + 1) == '*') {
                 // a comment between tokens is spacing (union/**/select); one that ends the value cuts the query short
-                int close = value.indexOf("*/", i + 2);
+                int close = unterminated ? -1 : value.indexOf("*/", i + 2);
+                unterminated = close < 0;
                 i = close < 0 ? n : close + 2;
-                if (value.substring(i).isBlank()) {
+                if (i > lastNonBlank) {
                     print.append('c');
                 }
                 continue;

@@ -56,6 +56,12 @@ class WebInjectionTest {
         assertThat(RequestInspection.inspect("/search?q=%22%3E%3Csvg%2Fonload%3Dalert(1)%3E").xss())
                 .isEqualTo("tag <svg> in q=\"><svg/onload=alert(1)>");
         assertThat(RequestInspection.inspect("/items/1'%20or%20'1'='1/view").sqli()).startsWith("'s&sos in 1'");
+        StringBuilder padded = new StringBuilder("/app?");
+        for (int i = 0; i < 100; i++) {
+            padded.append("p").append(i).append("=1&");
+        }
+        assertThat(RequestInspection.inspect(padded + "q=%3Csvg%2Fonload%3Dalert(1)%3E").xss())
+                .as("plain parameters before it hide nothing").startsWith("tag <svg>");
     }
 
     /**
