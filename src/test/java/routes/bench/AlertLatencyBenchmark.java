@@ -85,7 +85,9 @@ public final class AlertLatencyBenchmark {
                 }
                 out.write(lines.toString().getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                Thread.sleep(300);
+                // the success counts only after the brute force it follows (a temporal_ordered correlation)
+                http.signalsUntilTotal("rule.name:\"Brute Force Against Linux Logins From One Source\" AND source.ip:"
+                        + ip, 1);
                 byte[] success = ("<38>" + now + " bastion sshd[4999]: Accepted password for root from " + ip
                         + " port 50999 ssh2\n").getBytes(StandardCharsets.UTF_8);
                 sentAt.put("source.ip=" + ip, System.nanoTime());

@@ -2,6 +2,7 @@ package routes.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import routes.Appliance;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -54,8 +54,8 @@ public final class IngestBenchmark {
     };
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private final int httpPort = freePort();
-    private final int syslogPort = freePort();
+    private final int httpPort = Appliance.freePort();
+    private final int syslogPort = Appliance.freePort();
     private final Path data;
     private final String apiKey = "bench-key";
     private Process appliance;
@@ -105,17 +105,17 @@ public final class IngestBenchmark {
                 "--siem.ingest.api-keys=" + apiKey, "--logging.level.root=WARN");
         appliance = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("appliance.log").toFile()).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
+        // the whole appliance, not one of its components (the health answer lists them all)
+        String health = Appliance.until(() -> {
             try {
-                // the whole appliance, not one of its components (the health answer lists them all)
-                if (get("/actuator/health/readiness").startsWith("{\"status\":\"UP\"")) {
-                    System.out.println("appliance up (pid " + appliance.pid() + "), data in " + data);
-                    return;
-                }
+                return get("/actuator/health/readiness");
             } catch (IOException notYet) {
-                Thread.sleep(250);
+                return "";
             }
+        }, answer -> answer.startsWith("{\"status\":\"UP\"") || !appliance.isAlive(), Duration.ofSeconds(90));
+        if (health != null && health.startsWith("{\"status\":\"UP\"")) {
+            System.out.println("appliance up (pid " + appliance.pid() + "), data in " + data);
+            return;
         }
         throw new IllegalStateException("appliance did not start; see " + data.resolve("appliance.log"));
     }
@@ -471,11 +471,4 @@ public final class IngestBenchmark {
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
