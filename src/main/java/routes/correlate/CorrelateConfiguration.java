@@ -53,7 +53,8 @@ public class CorrelateConfiguration {
 
     /**
      * The entity risk of the live stage; a rule at {@code siem.alerts.rule-min-level} or above whose matches generate
-     * alerts raises its entity at any confidence, as its match raised an alert of its own before.
+     * alerts raises its entity at any confidence, as its match raised an alert of its own before. That setting is read
+     * by name: the alert stage's properties sit above this one.
      */
     @Bean
     EntityRisk entityRisk(RiskProperties properties, BayesianScorer scorer, ThreatIntel intel,

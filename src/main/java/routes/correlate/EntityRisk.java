@@ -454,25 +454,21 @@ public final class EntityRisk {
      */
     private static final class Kind {
         private final String kind;
-        private final String id;
         private final String name;
         private final boolean accusing;
         private final boolean alerting;
         /** Said of the strongest occurrence. */
         private String detail;
-        private final List<String> tags;
         /** Ratio to how many times it was seen, highest first: the strongest occurrences count most. */
         private final TreeMap<Double, Integer> ratios = new TreeMap<>(Comparator.reverseOrder());
         private int count;
 
         Kind(Evidence evidence) {
             this.kind = evidence.kind;
-            this.id = evidence.id;
             this.name = evidence.name;
             this.accusing = evidence.accusing;
             this.alerting = evidence.alerting;
             this.detail = evidence.detail;
-            this.tags = evidence.tags == null ? List.of() : evidence.tags;
         }
 
         void add(double ratio, int weight, String said) {
@@ -481,11 +477,6 @@ public final class EntityRisk {
             }
             ratios.merge(ratio, weight, Integer::sum);
             count += weight;
-        }
-
-        /** The ratio of its strongest occurrence. */
-        double strongest() {
-            return ratios.isEmpty() ? 1 : ratios.firstKey();
         }
 
         /** Takes an occurrence away; answers whether none is left. */

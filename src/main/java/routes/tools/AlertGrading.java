@@ -163,12 +163,12 @@ final class AlertGrading {
         }
         List<Raised> falseAlerts = alerts.values().stream().filter(a -> !malicious.contains(a.source)).toList();
         long onAttackers = alerts.size() - falseAlerts.size();
-        out.printf(Locale.ROOT, "all            %8d %7d %7.3f%n", allEpisodes, allCaught,
-                allEpisodes == 0 ? 0 : (double) allCaught / allEpisodes);
+        recall = allEpisodes == 0 ? 0 : (double) allCaught / allEpisodes;
+        falsePer100k = benign == 0 ? 0 : falseAlerts.size() * 100_000.0 / benign;
+        out.printf(Locale.ROOT, "all            %8d %7d %7.3f%n", allEpisodes, allCaught, recall);
         out.printf(Locale.ROOT, "alerts at warning or above: %d, on attacking sources %d (%.2f per episode),"
                 + " false %d: %.2f per 100k benign lines (%d benign lines)%n", alerts.size(), onAttackers,
-                allEpisodes == 0 ? 0 : (double) onAttackers / allEpisodes, falseAlerts.size(),
-                benign == 0 ? 0 : falseAlerts.size() * 100_000.0 / benign, benign);
+                allEpisodes == 0 ? 0 : (double) onAttackers / allEpisodes, falseAlerts.size(), falsePer100k, benign);
         if (!falseAlerts.isEmpty()) {
             out.println("false alerts (first ten)");
             falseAlerts.stream().limit(10).forEach(a -> out.printf(Locale.ROOT, "  %s  %s  %s%n", a.time, a.source,
@@ -180,8 +180,6 @@ final class AlertGrading {
             missed.forEach(e -> out.printf(Locale.ROOT, "  %s  %s  %s, %d lines over %s%n", e.start, e.source,
                     e.attack, e.lines, duration(Duration.between(e.start, e.end).toSeconds())));
         }
-        recall = allEpisodes == 0 ? 0 : (double) allCaught / allEpisodes;
-        falsePer100k = benign == 0 ? 0 : falseAlerts.size() * 100_000.0 / benign;
     }
 
     /** The share of episodes caught, once printed. */

@@ -128,12 +128,8 @@ public final class OfflinePipeline implements AutoCloseable {
             raised.addAll(risk.flush());
             flushedAt = time;
         }
-        List<AlertRecorder.Recorded> riskAlerts = new ArrayList<>();
-        for (EntityRisk.Raised entity : raised) {
-            riskAlerts.add(recorder.record(alerts.fromRisk(entity)));
-        }
         return new Step(event, scored, findings, List.copyOf(ruleAlerts), List.copyOf(hits),
-                java.util.Collections.unmodifiableList(recorded), List.copyOf(riskAlerts));
+                java.util.Collections.unmodifiableList(recorded), recordRisk(raised));
     }
 
     /**
@@ -141,11 +137,16 @@ public final class OfflinePipeline implements AutoCloseable {
      * (what the appliance does every {@code siem.risk.flush-interval}); answers them as the alert store holds them.
      */
     public List<AlertRecorder.Recorded> finish() {
-        List<AlertRecorder.Recorded> recorded = new ArrayList<>();
-        for (EntityRisk.Raised entity : risk.flush()) {
+        return recordRisk(risk.flush());
+    }
+
+    /** The alerts of raised entities, recorded: as the alert store holds them after each. */
+    private List<AlertRecorder.Recorded> recordRisk(List<EntityRisk.Raised> raised) {
+        List<AlertRecorder.Recorded> recorded = new ArrayList<>(raised.size());
+        for (EntityRisk.Raised entity : raised) {
             recorded.add(recorder.record(alerts.fromRisk(entity)));
         }
-        return recorded;
+        return List.copyOf(recorded);
     }
 
     /** Every alert of the run as the alert store holds it, most recently seen first. */

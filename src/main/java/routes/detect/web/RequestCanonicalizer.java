@@ -137,7 +137,7 @@ public final class RequestCanonicalizer {
             }
             int count = 0;
             int j = i;
-            while (j + 2 < n + 0 && text.charAt(j) == '%' && hex(text, j + 1, 2) >= 0) {
+            while (j < n && text.charAt(j) == '%' && hex(text, j + 1, 2) >= 0) {
                 if (bytes == null) {
                     bytes = new byte[Math.max(16, n / 3)];
                 }

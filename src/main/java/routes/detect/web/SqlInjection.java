@@ -234,8 +234,6 @@ public final class SqlInjection {
                 Character type = WORDS.get(word);
                 if (call && (type == null || type == '1' || type == 'k' && !word.equals("values"))) {
                     print.append(ATTACK_FUNCTIONS.contains(word) ? 'F' : 'f');
-                } else if (word.equals("union") || word.equals("intersect") || word.equals("except")) {
-                    print.append('U');
                 } else if (word.equals("by") && !print.isEmpty() && print.charAt(print.length() - 1) == 'B') {
                     // "order by", "group by": one token
                 } else if (type != null) {
