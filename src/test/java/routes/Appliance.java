@@ -54,14 +54,18 @@ public final class Appliance {
     }
 
     /**
-     * Waits until the pipeline has carried everything it took in on: no exchange in flight and every seda queue
-     * empty, on three checks in a row (at most 30 seconds).
+     * Waits until the pipeline has carried everything it took in on: the journal read and every batch of it stored, no
+     * exchange in flight (but the journal reader's wait for more) and every seda queue empty, on three checks in a row
+     * (at most 30 seconds).
      */
     public static void awaitDrained(org.apache.camel.CamelContext camel) {
         java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
+        routes.ingest.Journal journal = camel.getRegistry().lookupByNameAndType("journal", routes.ingest.Journal.class);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
-                    boolean quiet = camel.getInflightRepository().size() == 0 && camel.getEndpoints().stream()
+                    var inflight = camel.getInflightRepository();
+                    boolean quiet = (journal == null || journal.drained())
+                            && inflight.size() - inflight.size("journal-read") == 0 && camel.getEndpoints().stream()
                             .filter(org.apache.camel.component.seda.SedaEndpoint.class::isInstance)
                             .map(org.apache.camel.component.seda.SedaEndpoint.class::cast)
                             .allMatch(seda -> seda.getQueue().isEmpty());

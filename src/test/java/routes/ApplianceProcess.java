@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The appliance as its own process (the test JVM's Java and class path, the README's JVM options), for what only a
- * real process shows: a SIGTERM, a kill, a heap limit. Its output goes to {@code <data>/appliance.log}.
+ * real process shows: a SIGTERM, a kill, a heap limit. Its output goes to {@code <data>/appliance.log} (appended: a
+ * restart on the same data directory adds to it).
  */
 public final class ApplianceProcess implements AutoCloseable {
 
@@ -47,7 +48,7 @@ public final class ApplianceProcess implements AutoCloseable {
         }
         Files.createDirectories(data);
         process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(data.resolve("appliance.log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(data.resolve("appliance.log").toFile())).start();
         HttpClient http = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (true) {
@@ -86,6 +87,14 @@ public final class ApplianceProcess implements AutoCloseable {
             throw new IllegalStateException("the appliance did not stop within 120 s of SIGTERM:\n" + log());
         }
         return process.exitValue();
+    }
+
+    /** SIGKILL, as a crash or the kernel's OOM killer ends it: no shutdown hook runs. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the appliance did not die within 30 s of SIGKILL");
+        }
     }
 
     public String log() throws IOException {

@@ -71,7 +71,9 @@ public final class FindingEvents {
     }
 
     Event toEvent(Finding finding, BayesianScorer.Score score) {
-        Event.Builder signal = Event.builder();
+        // the same signal again when its event is read again from the journal after a crash, so it replaces itself
+        Event.Builder signal = Event.builder(finding.eventId() == null ? null
+                : Event.derivedId(finding.eventId(), finding.kind() + ":" + finding.ruleId()));
         signal.put("@timestamp", finding.timestamp());
         signal.put("event.kind", "signal");
         signal.put("event.dataset", "caravan.findings");

@@ -54,7 +54,6 @@ public final class HttpIngest {
     private final IngestApiKeys keys;
     private final long maxBody;
     private final IngestRecords records;
-    private final int maxBatch;
     private final DeadLetters deadLetters;
     private final ObjectMapper json = new ObjectMapper();
     /**
@@ -66,22 +65,17 @@ public final class HttpIngest {
     private final Semaphore slots;
     private final EventStore store;
 
-    /**
-     * @param maxBatch most records handed on together: a request's records go on in batches of this size, as a
-     *                 syslog connection's do
-     */
-    public HttpIngest(IngestApiKeys keys, long maxBody, IngestRecords records, int maxBatch, int concurrentRequests,
+    public HttpIngest(IngestApiKeys keys, long maxBody, IngestRecords records, int concurrentRequests,
                       EventStore store, DeadLetters deadLetters) {
         this.store = store;
         this.slots = new Semaphore(concurrentRequests);
         this.keys = keys;
         this.maxBody = maxBody;
         this.records = records;
-        this.maxBatch = maxBatch;
         this.deadLetters = deadLetters;
     }
 
-    /** Reads the request into a batch of raw records for {@code seda:raw}; refuses it with a status otherwise. */
+    /** Reads the request into a batch of raw records for the journal; refuses it with a status otherwise. */
     public List<RawLog> receive(Exchange exchange) throws IOException, InterruptedException {
         var message = exchange.getMessage();
         if (!keys.accepts(message.getHeader("X-API-Key", String.class))) {
@@ -123,21 +117,12 @@ public final class HttpIngest {
         return result.accepted();
     }
 
-    /** Gives back the request's slot once its records are queued or it was refused; runs for every request. */
+    /** Gives back the request's slot once its records are journaled or it was refused; runs for every request. */
     public void release(Exchange exchange) {
         if (exchange.getProperty(HOLDS_SLOT, false, Boolean.class)) {
             exchange.removeProperty(HOLDS_SLOT);
             slots.release();
         }
-    }
-
-    /** A request's records in batches of at most {@code maxBatch}, each handed on by itself. */
-    public List<List<RawLog>> batches(List<RawLog> accepted) {
-        List<List<RawLog>> batches = new java.util.ArrayList<>(accepted.size() / maxBatch + 1);
-        for (int from = 0; from < accepted.size(); from += maxBatch) {
-            batches.add(accepted.subList(from, Math.min(accepted.size(), from + maxBatch)));
-        }
-        return batches;
     }
 
     /** 202 with the count, or 400 listing the rejected records when there were any. */
@@ -159,6 +144,11 @@ public final class HttpIngest {
     /** The answer to a refused request: its status and reason as JSON. */
     public void refused(Exchange exchange) throws IOException {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause instanceof Journal.FullException full) {
+            // push-back: nothing of the request was taken; the client keeps the records and sends them again
+            cause = new Refused(503, full.getMessage() + "; nothing of this request was taken, retry after "
+                    + RETRY_AFTER_SECONDS + " s");
+        }
         if (cause instanceof Refused refused) {
             reply(exchange, refused.status(), Map.of("error", refused.getMessage()));
             if (refused.status() == 503) {

@@ -24,8 +24,9 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads a file dropped into the inbox as batches of lines (plain or gzip, any size, streamed). How many lines of
- * each file were handed on is kept in {@code <data-dir>/inbox-progress.properties}, so a file interrupted by a
- * restart continues where it stopped and no line is read twice.
+ * each file were journaled is kept with the lines in the journal (each batch carries the file's position after it),
+ * and in {@code <data-dir>/inbox-progress.properties} once the next batch is asked for, so a file interrupted by a
+ * restart, or a kill, continues where it stopped and no line is read twice.
  */
 public final class InboxFiles {
 
@@ -35,9 +36,12 @@ public final class InboxFiles {
     private final int maxLine;
     private final int batchSize;
     private final Properties progress = new Properties();
+    private final SourcePositions journaled;
 
-    public InboxFiles(Path progressFile, int maxLine, int batchSize) {
+    /** @param journaled the positions the journal holds (the journal itself) */
+    public InboxFiles(Path progressFile, int maxLine, int batchSize, SourcePositions journaled) {
         this.progressFile = progressFile;
+        this.journaled = journaled;
         this.maxLine = maxLine;
         this.batchSize = batchSize;
         if (Files.exists(progressFile)) {
@@ -49,11 +53,15 @@ public final class InboxFiles {
         }
     }
 
-    /** The file's lines in batches for a streaming split; each batch is taken as handed on when the next is asked. */
-    public Iterator<List<RawLog>> batches(Exchange exchange) throws IOException {
+    /**
+     * The file's lines in batches for a streaming split, each with the file's position after it (for
+     * {@link Journal#appendFrom}); each batch is taken as handed on when the next is asked.
+     */
+    public Iterator<Journal.Sourced> batches(Exchange exchange) throws IOException {
         Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         String key = key(path);
-        long done = Long.parseLong(progress.getProperty(key, "0"));
+        String source = source(key);
+        long done = Math.max(Long.parseLong(progress.getProperty(key, "0")), journaled.position(source));
         InputStream raw = new BufferedInputStream(Files.newInputStream(path), 65536);
         LineReader reader = new LineReader(gzipped(raw) ? new GZIPInputStream(raw, 65536) : raw, maxLine);
         String origin = path.toAbsolutePath().toString();
@@ -100,7 +108,7 @@ public final class InboxFiles {
 
             /** Asked for the next batch, the split has handed the previous one on: record it. */
             @Override
-            public List<RawLog> next() {
+            public Journal.Sourced next() {
                 if (next == null) {
                     throw new NoSuchElementException();
                 }
@@ -111,7 +119,7 @@ public final class InboxFiles {
                 List<RawLog> current = next;
                 inCurrent = inNext;
                 next = read();
-                return current;
+                return new Journal.Sourced(current, source, lines + inCurrent);
             }
         };
     }
@@ -122,7 +130,10 @@ public final class InboxFiles {
      */
     public void completed(Exchange exchange) throws IOException {
         Path path = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
-        record(key(path), Long.MAX_VALUE);
+        String key = key(path);
+        record(key, Long.MAX_VALUE);
+        // the progress file says it all now; the journal need not carry the file's position any longer
+        journaled.forget(source(key));
     }
 
     /** Forgets files that are no longer in the inbox. */
@@ -167,6 +178,11 @@ public final class InboxFiles {
             progress.store(out, "lines of each inbox file already handed on");
         }
         Files.move(temp, progressFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The source a file's position is journaled under. */
+    static String source(String key) {
+        return "inbox:" + key;
     }
 
     /** A file is known by name, size and modification time: a new file under an old name starts over. */

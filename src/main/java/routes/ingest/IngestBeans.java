@@ -18,6 +18,17 @@ public class IngestBeans {
         return new DeadLetters(siem.dataDir().resolve("dead-letter"), meters);
     }
 
+    /**
+     * The journal every input writes to before it acknowledges, and the pipeline reads from. Opened after the event
+     * store (it asks the store what was committed) and so closed before it: the store's last commit still reaches
+     * the checkpoint through the store's own commit data.
+     */
+    @Bean(destroyMethod = "close")
+    Journal journal(SiemProperties siem, JournalProperties settings, SyslogProperties syslog, EventStore eventStore,
+                    MeterRegistry meters) throws java.io.IOException {
+        return new Journal(siem.dataDir().resolve("journal"), settings, syslog.maxBatch(), eventStore, meters);
+    }
+
     @Bean
     IngestApiKeys ingestApiKeys(IngestProperties ingest, SiemProperties siem) {
         return new IngestApiKeys(ingest.apiKeys(), siem.dataDir());
@@ -31,15 +42,15 @@ public class IngestBeans {
     @Bean
     HttpIngest httpIngest(IngestApiKeys keys, IngestProperties ingest, IngestRecords records, IngestLimits limits,
                           SyslogProperties syslog, EventStore eventStore, DeadLetters deadLetters) {
-        return new HttpIngest(keys, ingest.maxBodySize().toBytes(), records, syslog.maxBatch(),
-                limits.httpConcurrentRequests(), eventStore, deadLetters);
+        return new HttpIngest(keys, ingest.maxBodySize().toBytes(), records, limits.httpConcurrentRequests(),
+                eventStore, deadLetters);
     }
 
     @Bean
-    InboxFiles inboxFiles(SiemProperties siem, SyslogProperties syslog, IngestProperties ingest, IngestLimits limits)
-            throws Exception {
+    InboxFiles inboxFiles(SiemProperties siem, SyslogProperties syslog, IngestProperties ingest, IngestLimits limits,
+                          Journal journal) throws Exception {
         InboxFiles files = new InboxFiles(siem.dataDir().resolve("inbox-progress.properties"),
-                limits.recordChars(), syslog.maxBatch());
+                limits.recordChars(), syslog.maxBatch(), journal);
         files.forgetMissing(inboxDir(ingest, siem));
         return files;
     }
@@ -51,8 +62,8 @@ public class IngestBeans {
     }
 
     @Bean
-    KafkaIngest kafkaIngest(IngestRecords records, DeadLetters deadLetters) {
-        return new KafkaIngest(records, deadLetters);
+    KafkaIngest kafkaIngest(IngestRecords records, DeadLetters deadLetters, Journal journal) {
+        return new KafkaIngest(records, deadLetters, journal);
     }
 
     public static Path inboxDir(IngestProperties ingest, SiemProperties siem) {

@@ -15,6 +15,8 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 public class IngestConfiguration {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(IngestConfiguration.class);
+
     /**
      * Every {@code seda:} queue of the pipeline bounded in records and bytes as well as in batches
      * ({@code camel.component.seda.queue-size}); a full queue blocks its senders (default-block-when-full).
@@ -33,17 +35,22 @@ public class IngestConfiguration {
 
     /**
      * A stop drains the pipeline: when Camel starts stopping, the syslog TCP connections are read until they are
-     * done (at most {@code siem.shutdown.timeout}); then Camel stops the routes, waiting for every seda queue to
-     * drain (the routes' {@code shutdownRunningTask: CompleteAllTasks}) for {@code siem.shutdown.timeout} at most.
+     * done, then the journal until the pipeline has read and stored everything in it (each at most
+     * {@code siem.shutdown.timeout}; what is left in the journal is read at the next start); then Camel stops the
+     * routes, waiting for every seda queue to drain (the routes' {@code shutdownRunningTask: CompleteAllTasks}).
      */
     @Bean
-    EventNotifier syslogDrainOnStop(SyslogConnections connections, ShutdownProperties shutdown) {
+    EventNotifier syslogDrainOnStop(SyslogConnections connections, Journal journal, ShutdownProperties shutdown) {
         return new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) throws Exception {
                 if (event instanceof CamelEvent.CamelContextStoppingEvent stopping) {
                     stopping.getContext().getShutdownStrategy().setTimeout(shutdown.timeout().toSeconds());
                     connections.drain(shutdown.quiet(), shutdown.timeout());
+                    if (!journal.awaitDrained(shutdown.timeout())) {
+                        LOG.warn("Stopping with records in the journal the pipeline has not stored yet; the next "
+                                + "start reads them");
+                    }
                 }
             }
 

@@ -9,31 +9,54 @@ import java.util.List;
 /**
  * Reads a Kafka record from the logs topic: a JSON object or array of records (as posted to
  * {@code /api/ingest_log}), or else raw log lines. Rejected JSON records are kept as dead letters.
+ * <p>
+ * A message's records are journaled with its partition's offset ({@link Journal.Sourced}); its offset is committed
+ * after that. A kill between the two makes Kafka deliver the message again, and the journal's offset for the
+ * partition says it is in already: it is passed over, so it is neither lost nor stored twice.
  */
 public final class KafkaIngest {
 
     private final IngestRecords records;
     private final DeadLetters deadLetters;
+    private final Journal journal;
 
-    public KafkaIngest(IngestRecords records, DeadLetters deadLetters) {
+    public KafkaIngest(IngestRecords records, DeadLetters deadLetters, Journal journal) {
         this.records = records;
         this.deadLetters = deadLetters;
+        this.journal = journal;
     }
 
-    public List<RawLog> read(Exchange exchange) {
-        String value = exchange.getMessage().getBody(String.class);
-        String origin = exchange.getMessage().getHeader("kafka.TOPIC", String.class) + "/"
-                + exchange.getMessage().getHeader("kafka.PARTITION", String.class) + "@"
-                + exchange.getMessage().getHeader("kafka.OFFSET", String.class);
-        if (value == null || value.isBlank()) {
-            return List.of();
+    /** The message's records, with its partition and offset, for {@link Journal#appendFrom}. */
+    public Journal.Sourced read(Exchange exchange) {
+        var message = exchange.getMessage();
+        String value = message.getBody(String.class);
+        String topic = message.getHeader("kafka.TOPIC", String.class);
+        String partition = message.getHeader("kafka.PARTITION", String.class);
+        Long offset = message.getHeader("kafka.OFFSET", Long.class);
+        String origin = topic + "/" + partition + "@" + offset;
+        String source = "kafka:" + topic + "/" + partition;
+        long position = offset == null ? -1 : offset;
+        if (value == null || value.isBlank() || offset != null && offset <= journal.position(source)) {
+            return new Journal.Sourced(List.of(), source, position);
         }
         try {
-            return records(value, origin);
+            return new Journal.Sourced(records(value, origin), source, position);
         } catch (IngestRecords.TooManyRecords e) {
             // nothing of such a message is taken; it stays whole in the dead letters
             deadLetters.write("ingest-kafka", e.getMessage(), "kafka", origin, IngestRecords.excerpt(value));
-            return List.of();
+            return new Journal.Sourced(List.of(), source, position);
+        }
+    }
+
+    /**
+     * Commits the message's offset, now that its records are in the journal (or it was passed over): a crash before
+     * this reads the message again.
+     */
+    public void commit(Exchange exchange) {
+        var commit = exchange.getMessage().getHeader(org.apache.camel.component.kafka.KafkaConstants.MANUAL_COMMIT,
+                org.apache.camel.component.kafka.consumer.KafkaManualCommit.class);
+        if (commit != null) {
+            commit.commit();
         }
     }
 

@@ -122,6 +122,30 @@ public final class Event implements java.io.Serializable {
         return new Builder(EventIds.next());
     }
 
+    /** A builder for the event of a journaled record, under the id the journal gave it; a new id when null. */
+    public static Builder builder(String id) {
+        return id == null ? builder() : new Builder(id);
+    }
+
+    /**
+     * The id of something derived from one event (a rule's signal about it): the same whenever it is derived again
+     * from the same event, as when a record is read again from the journal; time-ordered with the event.
+     */
+    public static String derivedId(String eventId, String what) {
+        java.util.UUID hash = java.util.UUID.nameUUIDFromBytes((eventId + "/" + what)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String time = eventId.length() >= 12 ? eventId.substring(0, 12) : String.format("%12s", eventId).replace(' ', '0');
+        return time + String.format("%013x", hash.getMostSignificantBits() >>> 12);
+    }
+
+    /**
+     * The id of the event of the record at {@code sequence} in journal {@code node}, received at {@code millis}: the
+     * same for the same record however often it is read, time-ordered like every other id.
+     */
+    public static String journalId(long millis, long node, long sequence) {
+        return EventIds.of(millis, node, sequence);
+    }
+
     /** Rebuilds a stored event under its id from nested or flat ECS JSON. */
     public static Event restore(String id, Map<String, ?> json) {
         Builder builder = new Builder(id);
@@ -290,10 +314,14 @@ public final class Event implements java.io.Serializable {
         }
 
         static String next() {
+            return of(System.currentTimeMillis(), NODE, SEQUENCE.incrementAndGet());
+        }
+
+        static String of(long millis, long node, long sequence) {
             char[] id = new char[25];
-            hex(System.currentTimeMillis(), id, 0, 12);
-            hex(NODE, id, 12, 5);
-            hex(SEQUENCE.incrementAndGet(), id, 17, 8);
+            hex(millis, id, 0, 12);
+            hex(node, id, 12, 5);
+            hex(sequence, id, 17, 8);
             return new String(id);
         }
 

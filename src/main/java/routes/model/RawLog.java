@@ -13,9 +13,17 @@ import java.util.Map;
  *                   {@code http}, {@code kafka}
  * @param origin     where it came from: the sender's {@code ip:port}, the file's path, or the Kafka topic
  * @param truncated  true when the line was longer than the size limit and was cut
+ * @param eventId    the id its event takes, derived from the record's place in the journal (so a record read again
+ *                   after a crash gives the same event), or null before it is journaled
  */
 public record RawLog(String text, Map<String, Object> structured, Instant received, String input, String origin,
-                     boolean truncated) {
+                     boolean truncated, String eventId) {
+
+    /** A record as an input takes it, not journaled yet. */
+    public RawLog(String text, Map<String, Object> structured, Instant received, String input, String origin,
+                  boolean truncated) {
+        this(text, structured, received, input, origin, truncated, null);
+    }
 
     public static RawLog line(String text, String input, String origin) {
         return new RawLog(text, null, Instant.now(), input, origin, false);

@@ -69,7 +69,7 @@ public final class Normalizer {
 
     /** The event of a record that failed normalizing: its text as the message, tagged malformed with the reason. */
     Event unreadable(RawLog raw, RuntimeException failure) {
-        Event.Builder event = Event.builder();
+        Event.Builder event = Event.builder(raw.eventId());
         String text;
         try {
             text = raw.text() != null ? raw.text() : String.valueOf(raw.structured());
@@ -86,7 +86,7 @@ public final class Normalizer {
 
     /** Normalizes one record; null for a blank line. */
     public Event normalizeRecord(RawLog raw) {
-        Event.Builder event = Event.builder();
+        Event.Builder event = Event.builder(raw.eventId());
         if (raw.structured() != null) {
             structured(raw, event);
         } else {

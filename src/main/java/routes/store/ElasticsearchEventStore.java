@@ -92,6 +92,30 @@ public final class ElasticsearchEventStore implements EventStore {
         }
     }
 
+    /** Elasticsearch keeps an event of the same id already stored (a create answered 409): nothing is added twice. */
+    @Override
+    public void replace(List<Event> events) {
+        index(events);
+    }
+
+    /**
+     * A bulk request answered is durable in Elasticsearch (its translog is forced per request): every record the
+     * pipeline has settled is committed, reported once a second.
+     */
+    @Override
+    public void trackCommits(CommitTracker tracker) {
+        var reporter = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform()
+                .name("elasticsearch-commits").daemon(true).factory());
+        reporter.scheduleWithFixedDelay(() -> tracker.committed(tracker.settled()), 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Elasticsearch keeps no journal position: the journal's own checkpoint says where to start. */
+    @Override
+    public long committedPosition(String journalId) {
+        return -1;
+    }
+
     /** The event's flat ECS fields as Elasticsearch takes them (dates as ISO-8601 text), and its id. */
     private static Map<String, Object> source(Event event) {
         Map<String, Object> source = new LinkedHashMap<>(event.fields().size() + 1);

@@ -12,6 +12,21 @@ public interface EventStore {
     /** Adds events; they become searchable within the store's refresh interval. */
     void index(List<Event> events);
 
+    /**
+     * Stores events that may be stored already (read again from the journal after a crash): each replaces the stored
+     * event with its id, so reading a record twice never gives two events.
+     */
+    void replace(List<Event> events);
+
+    /**
+     * From now on, commits say how far the journal's records reach: the store commits with {@link
+     * CommitTracker#settled()} and reports each durable commit to {@link CommitTracker#committed(long)}.
+     */
+    void trackCommits(CommitTracker tracker);
+
+    /** The journal position the store's last durable commit holds for this journal, or -1 when it holds none. */
+    long committedPosition(String journalId);
+
     /** Events matching a query, newest first, a page at a time. */
     SearchResult search(SearchRequest request);
 

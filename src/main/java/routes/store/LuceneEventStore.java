@@ -27,6 +27,7 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PointValues;
 import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -94,6 +95,10 @@ public final class LuceneEventStore implements EventStore, Closeable {
             new SortedNumericSortField(EcsSchema.TIMESTAMP, SortField.Type.LONG, true),
             new SortField(ID, SortField.Type.STRING, true));
 
+    /** The commit user data naming the journal whose position the commit holds, and that position. */
+    static final String JOURNAL_ID = "caravan.journal.id";
+    static final String JOURNAL_POSITION = "caravan.journal.position";
+
     /** How often a closed writer is tried again, at most. */
     private static final long REOPEN_EVERY_MILLIS = 1000;
 
@@ -115,6 +120,9 @@ public final class LuceneEventStore implements EventStore, Closeable {
     /** The open writer and its searchers; replaced when a writer that closed itself is opened again. */
     private volatile Writing open;
     private volatile boolean closing;
+    private volatile CommitTracker tracker;
+    /** The journal position of the last commit (guarded by the commit's lock). */
+    private long committedPosition = -1;
     private long lastReopenAttempt;
     private String reopenFailure;
 
@@ -259,6 +267,15 @@ public final class LuceneEventStore implements EventStore, Closeable {
 
     @Override
     public void index(List<Event> events) {
+        write(events, false);
+    }
+
+    @Override
+    public void replace(List<Event> events) {
+        write(events, true);
+    }
+
+    private void write(List<Event> events, boolean replace) {
         if (events.isEmpty()) {
             return;
         }
@@ -277,13 +294,19 @@ public final class LuceneEventStore implements EventStore, Closeable {
         }
         IndexWriter writer = writing().writer();
         try {
-            writer.addDocuments(docs);
+            if (replace) {
+                for (int i = 0; i < docs.size(); i++) {
+                    writer.updateDocument(new Term(ID, accepted.get(i).id()), docs.get(i));
+                }
+            } else {
+                writer.addDocuments(docs);
+            }
         } catch (AlreadyClosedException e) {
             throw new UnavailableException("the event index writer closed: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("event index write failed", e);
         } catch (IllegalArgumentException batchFailure) {
-            indexOneByOne(writer, accepted, docs, rejected);
+            indexOneByOne(writer, accepted, docs, rejected, replace);
         }
         if (!rejected.isEmpty()) {
             throw new EventsRejectedException(rejected);
@@ -292,10 +315,14 @@ public final class LuceneEventStore implements EventStore, Closeable {
 
     /** A batch with one bad document: add the good ones, report the bad ones. */
     private void indexOneByOne(IndexWriter writer, List<Event> events, List<Document> docs,
-                               List<EventsRejectedException.Rejected> rejected) {
+                               List<EventsRejectedException.Rejected> rejected, boolean replace) {
         for (int i = 0; i < docs.size(); i++) {
             try {
-                writer.addDocument(docs.get(i));
+                if (replace) {
+                    writer.updateDocument(new Term(ID, events.get(i).id()), docs.get(i));
+                } else {
+                    writer.addDocument(docs.get(i));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("event index write failed", e);
             } catch (IllegalArgumentException e) {
@@ -399,19 +426,51 @@ public final class LuceneEventStore implements EventStore, Closeable {
         return out.toByteArray();
     }
 
-    private void commit() {
+    /**
+     * Commits what was written, with the journal position every record up to which is in the writer now (taken before
+     * the commit begins, so the commit holds at least those), then tells the journal.
+     */
+    private synchronized void commit() {
         try {
             IndexWriter writer = open.writer();
             if (!writer.isOpen()) {
                 unavailable();
                 return;
             }
+            CommitTracker journal = tracker;
+            long position = journal == null ? -1 : journal.settled();
+            if (position > committedPosition) {
+                writer.setLiveCommitData(Map.of(JOURNAL_ID, journal.journalId(), JOURNAL_POSITION,
+                        Long.toString(position)).entrySet());
+            }
             if (writer.hasUncommittedChanges()) {
                 writer.commit();
+            }
+            if (position > committedPosition) {
+                committedPosition = position;
+                journal.committed(position);
             }
         } catch (IOException | RuntimeException e) {
             LOG.error("Event index commit failed; will retry", e);
         }
+    }
+
+    @Override
+    public void trackCommits(CommitTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    @Override
+    public long committedPosition(String journalId) {
+        Map<String, String> data = new java.util.HashMap<>();
+        Iterable<Map.Entry<String, String>> live = open.writer().getLiveCommitData();
+        if (live != null) {
+            live.forEach(entry -> data.put(entry.getKey(), entry.getValue()));
+        }
+        if (!journalId.equals(data.get(JOURNAL_ID)) || data.get(JOURNAL_POSITION) == null) {
+            return -1;
+        }
+        return Long.parseLong(data.get(JOURNAL_POSITION));
     }
 
     @Override
@@ -590,6 +649,8 @@ public final class LuceneEventStore implements EventStore, Closeable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        // the last commit carries the journal's position, so a start reads again only what came after it
+        commit();
         Writing last = open;
         last.reopener().close();
         last.searchers().close();

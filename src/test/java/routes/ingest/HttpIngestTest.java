@@ -45,7 +45,7 @@ class HttpIngestTest {
 
     private HttpIngest ingest(int concurrent, int maxBatch) {
         return new HttpIngest(new IngestApiKeys(List.of("key"), data), 1 << 20,
-                new IngestRecords(IngestLimits.defaults()), maxBatch, concurrent, store,
+                new IngestRecords(IngestLimits.defaults()), concurrent, store,
                 new DeadLetters(data.resolve("dead"), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
     }
 
@@ -78,13 +78,6 @@ class HttpIngestTest {
         assertThat(ingest.receive(third)).hasSize(1);
         // a slot given back twice is given back once: still one request at a time
         assertThatThrownBy(() -> ingest.receive(request("four\n"))).isInstanceOf(HttpIngest.Refused.class);
-    }
-
-    @Test
-    void aRequestsRecordsGoOnInBatchesOfTheSyslogBatchSize() throws Exception {
-        HttpIngest ingest = ingest(4, 3);
-        List<RawLog> records = ingest.receive(request("a\nb\nc\nd\ne\nf\ng\n"));
-        assertThat(ingest.batches(records)).extracting(List::size).containsExactly(3, 3, 1);
     }
 
     private static Exception catching(ThrowingCall call) {

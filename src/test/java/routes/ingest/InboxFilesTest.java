@@ -49,13 +49,13 @@ class InboxFilesTest {
     }
 
     private InboxFiles inbox() {
-        return new InboxFiles(dir.resolve("progress.properties"), 65536, 100);
+        return new InboxFiles(dir.resolve("progress.properties"), 65536, 100, SourcePositions.NONE);
     }
 
-    private static List<String> take(Iterator<List<RawLog>> batches, int count) {
+    private static List<String> take(Iterator<Journal.Sourced> batches, int count) {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count && batches.hasNext(); i++) {
-            batches.next().forEach(raw -> lines.add(raw.text()));
+            batches.next().records().forEach(raw -> lines.add(raw.text()));
         }
         return lines;
     }
@@ -63,7 +63,7 @@ class InboxFilesTest {
     @Test
     void gzippedFilesAreReadInBatches() throws Exception {
         Path file = inboxFile("app.log.gz", 250);
-        Iterator<List<RawLog>> batches = inbox().batches(exchangeFor(file));
+        Iterator<Journal.Sourced> batches = inbox().batches(exchangeFor(file));
         List<String> lines = take(batches, 10);
         assertThat(lines).hasSize(250).startsWith("line 0").endsWith("line 249");
         assertThat(batches.hasNext()).isFalse();
@@ -73,13 +73,35 @@ class InboxFilesTest {
     void aRestartInTheMiddleOfAFileContinuesAfterTheBatchesHandedOn() throws Exception {
         Path file = inboxFile("big.log", 450);
         // first run: three batches handed on (asking for the fourth records the third), then the appliance stops
-        Iterator<List<RawLog>> first = inbox().batches(exchangeFor(file));
+        Iterator<Journal.Sourced> first = inbox().batches(exchangeFor(file));
         List<String> before = take(first, 4);
         assertThat(before).hasSize(400);
         // after the restart the 300 lines recorded as handed on are skipped; the fourth batch is read again
-        Iterator<List<RawLog>> second = inbox().batches(exchangeFor(file));
+        Iterator<Journal.Sourced> second = inbox().batches(exchangeFor(file));
         List<String> after = take(second, 10);
         assertThat(after).hasSize(150).startsWith("line 300").endsWith("line 449");
+    }
+
+    @Test
+    void aRestartContinuesAfterTheLastBatchTheJournalHoldsEvenWhenTheProgressFileLagsBehind() throws Exception {
+        Path file = inboxFile("killed.log", 450);
+        Iterator<Journal.Sourced> first = inbox().batches(exchangeFor(file));
+        // two batches journaled; killed before the third was asked for, so the progress file names only the first
+        first.next();
+        Journal.Sourced second = first.next();
+        assertThat(second.position()).isEqualTo(200);
+        InboxFiles restarted = new InboxFiles(dir.resolve("progress.properties"), 65536, 100, new SourcePositions() {
+            @Override
+            public long position(String source) {
+                return source.equals(second.source()) ? second.position() : -1;
+            }
+
+            @Override
+            public void forget(String source) {
+            }
+        });
+
+        assertThat(take(restarted.batches(exchangeFor(file)), 10)).hasSize(250).startsWith("line 200");
     }
 
     @Test

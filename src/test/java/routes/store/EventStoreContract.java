@@ -68,6 +68,15 @@ abstract class EventStoreContract {
     }
 
     @Test
+    void anEventStoredAgainUnderItsIdReplacesItAndIsNotAdded() {
+        Event replayed = event(1, "10.9.9.9", 200, "erin", "a line read again after a crash");
+        store.index(List.of(replayed));
+        store.replace(List.of(replayed, event(2, "10.9.9.8", 200, "erin", "a line read for the first time")));
+        store.refresh();
+        assertThat(ips("user.name:erin")).containsExactlyInAnyOrder("10.9.9.9", "10.9.9.8");
+    }
+
+    @Test
     void geoFieldsAreSearchableByCountryAndTheLocationComesBackAsStored() {
         Event.Builder located = event(0, "223.5.5.5", 200, "erin", "GET /cn").toBuilder();
         located.put("source.geo.country_iso_code", "CN");
