@@ -55,16 +55,18 @@ public final class Appliance {
 
     /**
      * Waits until the pipeline has carried everything it took in on: the journal read and every batch of it stored, no
-     * exchange in flight (but the journal reader's wait for more) and every seda queue empty, on three checks in a row
-     * (at most 30 seconds).
+     * exchange in flight (but the journal reader's wait for more), every seda queue empty and every alert change
+     * delivered by the outputs, on three checks in a row (at most 30 seconds).
      */
     public static void awaitDrained(org.apache.camel.CamelContext camel) {
         java.util.concurrent.atomic.AtomicInteger idle = new java.util.concurrent.atomic.AtomicInteger();
         routes.ingest.Journal journal = camel.getRegistry().lookupByNameAndType("journal", routes.ingest.Journal.class);
+        routes.store.AlertOutbox outbox = camel.getRegistry().lookupByNameAndType("alertOutbox",
+                routes.store.AlertOutbox.class);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> {
                     var inflight = camel.getInflightRepository();
-                    boolean quiet = (journal == null || journal.drained())
+                    boolean quiet = (journal == null || journal.drained()) && (outbox == null || outbox.idle())
                             && inflight.size() - inflight.size("journal-read") == 0 && camel.getEndpoints().stream()
                             .filter(org.apache.camel.component.seda.SedaEndpoint.class::isInstance)
                             .map(org.apache.camel.component.seda.SedaEndpoint.class::cast)

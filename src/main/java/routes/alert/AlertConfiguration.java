@@ -10,6 +10,9 @@ import routes.detect.BayesianScorer;
 import routes.detect.sigma.SigmaEngine;
 import routes.enrich.AbuseIpDb;
 import routes.enrich.ThreatIntel;
+import routes.store.AlertOutbox;
+
+import java.util.List;
 import routes.store.AlertStore;
 import routes.store.JdbcAlertStore;
 
@@ -25,9 +28,22 @@ public class AlertConfiguration {
     }
 
     @Bean
-    AlertRecorder alertRecorder(AlertStore store, AlertProperties alerts) {
+    AlertRecorder alertRecorder(AlertStore store, AlertProperties alerts, AlertOutbox outbox) {
         return new AlertRecorder(store, new AlertFolding(alerts.suppressionWindow(), JdbcAlertStore.MAX_EVIDENCE),
-                java.time.Clock.systemUTC());
+                java.time.Clock.systemUTC(), outbox);
+    }
+
+    /** The changes of alerts for the outputs switched on (siem.kafka.enabled and the like, OutputSwitches). */
+    @Bean
+    AlertOutbox alertOutbox(org.springframework.jdbc.core.JdbcTemplate sql, AlertStore store,
+                            org.springframework.core.env.Environment env) {
+        List<String> outputs = new java.util.ArrayList<>();
+        for (String output : List.of("kafka", "slack", "elasticsearch")) {
+            if (env.getProperty("siem." + output + ".enabled", Boolean.class, false)) {
+                outputs.add(output);
+            }
+        }
+        return new AlertOutbox(sql, store, 100, outputs);
     }
 
     @Bean

@@ -22,9 +22,13 @@ import java.util.Set;
  */
 public final class AlertFolding {
 
-    /** What recording an alert did: opened a new one, escalated an open one, or repeated into it. */
+    /**
+     * What recording an alert did: opened a new one, escalated an open one, or repeated into it; or nothing, for an
+     * alert whose events the open one holds already at no lower severity (raised again from records read again after
+     * a crash, or an entity raised again with no new evidence): nothing is written or sent.
+     */
     public enum Change {
-        OPENED, ESCALATED, REPEATED;
+        OPENED, ESCALATED, REPEATED, UNCHANGED;
 
         /** The word the alert's history and the outputs use. */
         public String word() {
@@ -100,6 +104,14 @@ public final class AlertFolding {
                     incoming.assignee(), null, incoming.related());
             return new Fold(opened, newEvidence(List.of(), incoming.eventIds()), Change.OPENED,
                     Change.OPENED.word(), incoming.count() + " events, " + incoming.severity());
+        }
+        // nothing new: the events are held, the severity is no higher, and the alert's breakdown names every piece of
+        // this account's evidence already; another account of held events (a chain's correlation) is news
+        boolean sameAccount = existing.breakdown().containsAll(incoming.breakdown());
+        if (sameAccount && !incoming.eventIds().isEmpty()
+                && new java.util.HashSet<>(existing.eventIds()).containsAll(incoming.eventIds())
+                && Severity.higher(existing.severity(), incoming.severity()).equals(existing.severity())) {
+            return new Fold(existing, List.of(), Change.UNCHANGED, Change.UNCHANGED.word(), "");
         }
         Instant first = existing.firstSeen().isBefore(incoming.firstSeen()) ? existing.firstSeen()
                 : incoming.firstSeen();

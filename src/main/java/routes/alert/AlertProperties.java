@@ -15,8 +15,10 @@ import java.time.Duration;
  * @param ruleMinLevel      the lowest level at which a single rule's match raises an alert of its own (when no
  *                          correlation consumes the rule, or one says {@code generate: true}); lower matches are
  *                          signals and evidence only
+ * @param outboxPollInterval how often each output (Slack, Kafka, Elasticsearch) looks for alert changes to deliver
  */
 @ConfigurationProperties("siem.alerts")
 public record AlertProperties(@DefaultValue("1h") Duration suppressionWindow,
-                              @DefaultValue("high") Level ruleMinLevel) {
+                              @DefaultValue("high") Level ruleMinLevel,
+                              @DefaultValue("100ms") Duration outboxPollInterval) {
 }

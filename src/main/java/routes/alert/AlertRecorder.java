@@ -1,6 +1,7 @@
 package routes.alert;
 
 import routes.model.Alert;
+import routes.store.AlertOutbox;
 import routes.store.AlertStore;
 
 import java.time.Clock;
@@ -23,7 +24,12 @@ public final class AlertRecorder {
 
         /** Whether people should hear of it again: a new alert, or one that became more severe. */
         public boolean notable() {
-            return change != AlertFolding.Change.REPEATED;
+            return change == AlertFolding.Change.OPENED || change == AlertFolding.Change.ESCALATED;
+        }
+
+        /** Whether the stored alert changed at all: the outputs hear of nothing else. */
+        public boolean changed() {
+            return change != AlertFolding.Change.UNCHANGED;
         }
     }
 
@@ -36,10 +42,14 @@ public final class AlertRecorder {
      */
     private final Object[] groupLocks = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
-    public AlertRecorder(AlertStore store, AlertFolding folding, Clock clock) {
+    private final AlertOutbox outbox;
+
+    /** @param outbox where each change is written for the outputs, in its transaction; null when there are none */
+    public AlertRecorder(AlertStore store, AlertFolding folding, Clock clock, AlertOutbox outbox) {
         this.store = store;
         this.folding = folding;
         this.clock = clock;
+        this.outbox = outbox;
     }
 
     /** Opens the alert, or folds it into the open alert of the same attack; answers the stored alert. */
@@ -55,11 +65,18 @@ public final class AlertRecorder {
                     folding.openSince(alert)));
             Alert existing = chosen == null ? null : store.get(chosen.id()).orElseThrow();
             AlertFolding.Fold fold = folding.fold(alert, existing);
+            if (fold.change() == AlertFolding.Change.UNCHANGED) {
+                return new Recorded(existing, fold.change());
+            }
             Instant now = clock.instant();
             String id = fold.opened() ? store.insert(fold.alert(), fold.newEvidence(), now)
                     : store.update(fold.alert(), fold.newEvidence(), now);
             store.addHistory(id, now, "caravan", fold.action(), fold.detail());
-            return new Recorded(store.get(id).orElseThrow(), fold.change());
+            Recorded recorded = new Recorded(store.get(id).orElseThrow(), fold.change());
+            if (outbox != null) {
+                outbox.enqueue(recorded.alert(), recorded.notable(), now);
+            }
+            return recorded;
         });
     }
 }

@@ -248,6 +248,14 @@ public final class CorrelationWindow implements Serializable {
         while (at > head && entries.get(at - 1).time.isAfter(time)) {
             at--;
         }
+        // the same finding again (its event read again from the journal at a start, into a window that outlived the
+        // stop): it is in the window already
+        for (int i = at - 1; i >= head && entries.get(i).time.equals(time); i--) {
+            Entry same = entries.get(i);
+            if (same.ruleIndex == ruleIndex && !eventIds.isEmpty() && same.eventIds.equals(eventIds)) {
+                return;
+            }
+        }
         entries.add(at, entry);
         counted(entry, 1);
         if (byRule != null) {

@@ -24,7 +24,9 @@ public final class HitSignals {
      * the events behind it.
      */
     public List<Event> toEvents(CorrelationEngine.Hit hit) {
-        Event.Builder signal = Event.builder();
+        // the same id when the same events make the same hit again (read again from the journal at a start)
+        Event.Builder signal = Event.builder(hit.lastEvent() == null ? null : Event.derivedId(hit.lastEvent().id(),
+                "correlation:" + hit.rule().id() + ":" + hit.group()));
         signal.put("@timestamp", hit.last());
         signal.put("event.kind", "signal");
         signal.put("event.dataset", "caravan.correlations");

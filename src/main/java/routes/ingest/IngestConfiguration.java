@@ -27,6 +27,37 @@ public class IngestConfiguration {
         return ComponentCustomizer.builder(SedaComponent.class).build(seda -> seda.setDefaultQueueFactory(queues));
     }
 
+    /**
+     * What each pipeline queue holds, in records and estimated bytes ({@code caravan.queue.records{queue}},
+     * {@code caravan.queue.bytes{queue}}), registered once the routes have made their queues.
+     */
+    @Bean
+    EventNotifier pipelineQueueMetrics(io.micrometer.core.instrument.MeterRegistry meters) {
+        return new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                var camel = ((CamelEvent.CamelContextStartedEvent) event).getContext();
+                for (var endpoint : camel.getEndpoints()) {
+                    if (endpoint instanceof org.apache.camel.component.seda.SedaEndpoint seda
+                            && seda.getQueue() instanceof PipelineQueues.Bounded queue) {
+                        String name = seda.getEndpointBaseUri().replaceFirst("^seda:/*", "");
+                        io.micrometer.core.instrument.Gauge.builder("caravan.queue.records", queue,
+                                PipelineQueues.Bounded::queuedRecords).tag("queue", name)
+                                .description("records waiting in a pipeline queue").register(meters);
+                        io.micrometer.core.instrument.Gauge.builder("caravan.queue.bytes", queue,
+                                PipelineQueues.Bounded::queuedBytes).tag("queue", name).baseUnit("bytes")
+                                .description("estimated bytes waiting in a pipeline queue").register(meters);
+                    }
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStartedEvent;
+            }
+        };
+    }
+
     /** The open syslog TCP connections, drained on a stop ({@code decoders=#syslogConnections,...}). */
     @Bean
     SyslogConnections syslogConnections() {

@@ -85,8 +85,10 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
      * Records read for the pipeline, in journal order.
      *
      * @param redelivered true when the records may have been read before a crash: their events may be stored already
+     * @param warmup      true for records stored before the last stop, read again at the start only so that detection
+     *                    and correlation see them again (open correlation windows, entity risk): not stored again
      */
-    public record Batch(long first, long last, List<RawLog> records, boolean redelivered) {
+    public record Batch(long first, long last, List<RawLog> records, boolean redelivered, boolean warmup) {
     }
 
     /**
@@ -102,6 +104,7 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
     public static final String FIRST = "CaravanJournalFirst";
     public static final String LAST = "CaravanJournalLast";
     public static final String REDELIVERED = "CaravanJournalRedelivered";
+    public static final String WARMUP = "CaravanJournalWarmup";
     /** How long one read waits for records before the reading route polls again. */
     private static final long READ_WAIT_MILLIS = 200;
 
@@ -110,6 +113,8 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         final Path path;
         long size;
         long last;
+        /** When its newest record was received (epoch ms): released segments are kept a while for a start's warm-up. */
+        long lastReceived;
         FileChannel channel;
 
         Segment(long first, Path path) {
@@ -154,17 +159,22 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
     private ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER).limit(0);
     private long bufferStart;
     private final long redeliverUpTo;
+    /** Records up to this one were stored before the start: reading them again is the warm-up. */
+    private final long warmupUpTo;
 
     // settling: batches read and not yet stored, in the order read
     private final ArrayDeque<long[]> handed = new ArrayDeque<>();
     private long settledUpTo;
     private volatile long released;
+    /** The released position the checkpoint file holds (under lock). */
+    private long checkpointed = -1;
 
     private final int readBatch;
     private final ScheduledExecutorService syncer;
     private volatile boolean closed;
     private final Counter appended;
     private final Counter damaged;
+    private final Counter diskFull;
     private final MeterRegistry meters;
     private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
     /** The position of every source after the records of it journaled last (see {@link Sourced}). */
@@ -189,6 +199,9 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         this.damaged = Counter.builder("caravan.journal.damaged")
                 .description("records found damaged in the journal (torn by a crash mid-write, or corrupted)")
                 .register(meters);
+        this.diskFull = Counter.builder("caravan.journal.write.failures")
+                .description("batches the journal's disk could not take (full): the inputs waited or were refused")
+                .register(meters);
         long lastSeq = recover();
         long checkpoint = readCheckpoint();
         long committed = store.committedPosition(id);
@@ -201,8 +214,10 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         written = lastSeq;
         durable = lastSeq;
         settledUpTo = released;
-        readSeq = released + 1;
-        deleteReleased();
+        deleteReleased(false);
+        // released records still kept (siem.journal.keep-for-correlation) are read again first, without being stored
+        warmupUpTo = released;
+        readSeq = segments.isEmpty() ? released + 1 : Math.min(released + 1, segments.firstKey());
         current = newSegment(nextSeq);
         Gauge.builder("caravan.journal.bytes", this, j -> j.bytesHeld())
                 .description("bytes the journal holds on disk").baseUnit("bytes").register(meters);
@@ -219,9 +234,13 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         } else {
             syncer = null;
         }
-        if (lastSeq >= readSeq) {
+        if (lastSeq > released) {
             LOG.info("Journal {}: {} records not stored before the last stop are read again", dir,
-                    lastSeq - readSeq + 1);
+                    lastSeq - released);
+        }
+        if (readSeq <= released) {
+            LOG.info("Journal {}: {} records stored before the last stop are read again for detection and "
+                    + "correlation (warm-up)", dir, released - readSeq + 1);
         }
         store.trackCommits(this);
     }
@@ -291,31 +310,33 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         long last;
         lock.lockInterruptibly();
         try {
-            while (full(size)) {
+            while (true) {
+                if (full(size)) {
+                    // records kept only for a start's warm-up give way to new ones
+                    deleteReleased(true);
+                }
+                while (full(size)) {
+                    if (!wait) {
+                        return false;
+                    }
+                    space.await(1, TimeUnit.SECONDS);
+                    if (closed) {
+                        throw new IOException("the journal is closed");
+                    }
+                }
+                if (closed) {
+                    throw new IOException("the journal is closed");
+                }
+                if (writeAll(payloads, size)) {
+                    break;
+                }
+                // the disk filled up under the journal: as full, the inputs push back until there is room
                 if (!wait) {
                     return false;
                 }
                 space.await(1, TimeUnit.SECONDS);
-                if (closed) {
-                    throw new IOException("the journal is closed");
-                }
-            }
-            if (closed) {
-                throw new IOException("the journal is closed");
-            }
-            if (settings.fsync() == JournalProperties.Fsync.ALWAYS) {
-                for (byte[] payload : payloads) {
-                    writeFrames(List.of(payload), HEADER + payload.length);
-                    current.channel.force(false);
-                    durable = written;
-                }
-            } else {
-                writeFrames(payloads, size);
             }
             last = written;
-            if (current.size >= settings.segmentSize().toBytes()) {
-                roll();
-            }
         } finally {
             lock.unlock();
         }
@@ -331,6 +352,64 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         }
         appended.increment(records.size());
         return true;
+    }
+
+    /**
+     * Writes a batch's frames (forcing each with {@code fsync: always}); false when the disk cannot take them, in which
+     * case the segment is cut back to where the batch began and nothing of it counts as written.
+     */
+    private boolean writeAll(List<byte[]> payloads, long size) throws IOException {
+        long startSize = current.size;
+        long startSeq = nextSeq;
+        long startLast = current.last;
+        long startReceived = current.lastReceived;
+        long received = System.currentTimeMillis();
+        try {
+            if (current.channel == null) {
+                // the last segment was closed once all of it was stored
+                current = newSegment(nextSeq);
+                startSize = current.size;
+                startLast = current.last;
+                startReceived = current.lastReceived;
+            } else if (current.size >= settings.segmentSize().toBytes()) {
+                roll();
+                startSize = current.size;
+                startLast = current.last;
+                startReceived = current.lastReceived;
+            }
+            if (settings.fsync() == JournalProperties.Fsync.ALWAYS) {
+                for (byte[] payload : payloads) {
+                    writeFrames(List.of(payload), HEADER + payload.length, received);
+                    current.channel.force(false);
+                }
+                // the reader sees the batch whole or not at all
+                durable = written;
+            } else {
+                writeFrames(payloads, size, received);
+            }
+            return true;
+        } catch (IOException e) {
+            if (current.channel == null) {
+                // no new segment could be made: nothing was written
+                diskFull.increment();
+                LOG.warn("Journal write failed ({}); the inputs wait until it can write again", e.toString());
+                return false;
+            }
+            if (!current.channel.isOpen()) {
+                throw e;
+            }
+            current.channel.truncate(startSize);
+            current.channel.position(startSize);
+            bytes -= current.size - startSize;
+            current.size = startSize;
+            current.last = startLast;
+            current.lastReceived = startReceived;
+            nextSeq = startSeq;
+            written = startSeq - 1;
+            diskFull.increment();
+            LOG.warn("Journal write failed ({}); the inputs wait until it can write again", e.toString());
+            return false;
+        }
     }
 
     /** Whether a batch of this size must wait (the journal holds something: a lone batch always fits). */
@@ -365,7 +444,7 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         }
     }
 
-    private void writeFrames(List<byte[]> payloads, long size) throws IOException {
+    private void writeFrames(List<byte[]> payloads, long size, long received) throws IOException {
         ByteBuffer out = ByteBuffer.allocate((int) size);
         CRC32C crc = new CRC32C();
         long seq = nextSeq;
@@ -384,24 +463,38 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         current.size += size;
         bytes += size;
         current.last = seq - 1;
+        current.lastReceived = Math.max(current.lastReceived, received);
         nextSeq = seq;
         written = seq - 1;
     }
 
+    /** Starts a new segment; the one being written is forced and closed once the new one exists. */
     private void roll() throws IOException {
-        current.channel.force(false);
-        current.channel.close();
-        current.channel = null;
-        current = newSegment(nextSeq);
+        Segment next = newSegment(nextSeq);
+        if (current.channel != null) {
+            current.channel.force(false);
+            current.channel.close();
+            current.channel = null;
+        }
+        current = next;
     }
 
+    /** A new segment file with its header, forced; on failure (a full disk) no trace of it is left. */
     private Segment newSegment(long first) throws IOException {
         Segment segment = new Segment(first, dir.resolve(segmentName(first)));
-        segment.channel = FileChannel.open(segment.path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
-        segment.channel.write(ByteBuffer.wrap(MAGIC));
-        segment.channel.force(true);
-        forceDirectory();
+        try {
+            segment.channel = FileChannel.open(segment.path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            segment.channel.write(ByteBuffer.wrap(MAGIC));
+            segment.channel.force(true);
+            forceDirectory();
+        } catch (IOException e) {
+            if (segment.channel != null) {
+                segment.channel.close();
+            }
+            Files.deleteIfExists(segment.path);
+            throw e;
+        }
         segment.size = MAGIC.length;
         bytes += MAGIC.length;
         segments.put(first, segment);
@@ -428,11 +521,13 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
             } finally {
                 lock.unlock();
             }
-            if (channel == null) {
+            if (channel == null && closed) {
                 throw new ClosedChannelException();
             }
             try {
-                channel.force(false);
+                if (channel != null) {
+                    channel.force(false);
+                }
             } catch (ClosedChannelException rolled) {
                 // a segment is forced before it is closed
                 if (closed) {
@@ -484,7 +579,8 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
                 syncLock.unlock();
             }
         }
-        long upTo = durable;
+        boolean warmup = readSeq <= warmupUpTo;
+        long upTo = warmup ? warmupUpTo : durable;
         List<RawLog> records = new ArrayList<>(Math.min(max, 1024));
         long first = -1;
         long last = -1;
@@ -524,12 +620,16 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
             }
         }
         if (records.isEmpty()) {
-            return new Batch(-1, -1, List.of(), false);
+            return new Batch(-1, -1, List.of(), false, false);
+        }
+        if (warmup) {
+            // stored before the start: nothing to settle
+            return new Batch(first, last, records, false, true);
         }
         synchronized (handed) {
             handed.addLast(new long[]{first, last, 0});
         }
-        return new Batch(first, last, records, first <= redeliverUpTo);
+        return new Batch(first, last, records, first <= redeliverUpTo, false);
     }
 
     /**
@@ -652,6 +752,7 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
             message.setHeader(FIRST, batch.first());
             message.setHeader(LAST, batch.last());
             message.setHeader(REDELIVERED, batch.redelivered());
+            message.setHeader(WARMUP, batch.warmup());
         }
         return batch.records();
     }
@@ -698,17 +799,24 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
     public void committed(long position) {
         lock.lock();
         try {
-            if (position <= released) {
-                return;
+            if (position > released) {
+                released = position;
+                if (current.last >= current.first && current.last <= released && current.channel != null) {
+                    // everything written is stored: the segment is closed, so that it can go once it is kept no
+                    // longer (the next append starts a new one; on a full disk, only once this one is gone)
+                    current.channel.force(false);
+                    current.channel.close();
+                    current.channel = null;
+                }
+                // before the checkpoint: what is deleted is in the store's commit already, and a full disk needs the
+                // room to write the checkpoint
+                deleteReleased(false);
+                space.signalAll();
             }
-            released = position;
-            writeCheckpoint(position);
-            if (current.last >= current.first && current.last <= released && current.channel != null) {
-                // everything written is stored: a new segment lets this one go, so a quiet journal holds nothing
-                roll();
+            if (checkpointed < released) {
+                writeCheckpoint(released);
+                checkpointed = released;
             }
-            deleteReleased();
-            space.signalAll();
         } catch (IOException e) {
             LOG.error("Journal checkpoint could not be written; will retry at the next commit", e);
         } finally {
@@ -743,17 +851,33 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         return released;
     }
 
-    private void deleteReleased() throws IOException {
+    /**
+     * Deletes segments whose records are all released and older than {@code siem.journal.keep-for-correlation}, or,
+     * when the journal needs room (or kept records take more than half of it), released ones from the oldest on.
+     */
+    private void deleteReleased(boolean needRoom) throws IOException {
+        long keepSince = System.currentTimeMillis() - settings.keepForCorrelation().toMillis();
+        long keptBytes = 0;
+        for (Segment segment : segments.values()) {
+            if (segment != current && segment.last <= released) {
+                keptBytes += segment.size;
+            }
+        }
         var it = segments.entrySet().iterator();
         while (it.hasNext()) {
             Segment segment = it.next().getValue();
             // the reader may still have a released segment open: it is past every record in it, and an open file
             // stays readable after it is deleted
-            if (segment == current || segment.last > released) {
+            if (segment == current && segment.channel != null || segment.last > released) {
+                break;
+            }
+            boolean expired = segment.lastReceived < keepSince;
+            if (!expired && !needRoom && keptBytes <= settings.maxSize().toBytes() / 2) {
                 break;
             }
             Files.deleteIfExists(segment.path);
             bytes -= segment.size;
+            keptBytes -= segment.size;
             it.remove();
         }
     }
@@ -828,6 +952,12 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         }
         return new RawLog(text, structured, received, input, origin, (flags & 4) != 0,
                 Event.journalId(received.toEpochMilli(), node, seq));
+    }
+
+    /** When a record was received (epoch ms), from its payload. */
+    private static long receivedMillis(byte[] data, int offset) {
+        ByteBuffer view = ByteBuffer.wrap(data);
+        return view.getLong(offset + 2) * 1000 + view.getInt(offset + 10) / 1_000_000;
     }
 
     /** Notes the source position a record carries, if it carries one (opening the journal). */
@@ -975,6 +1105,7 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
                 if (seq >= 0) {
                     int size = HEADER + ByteBuffer.wrap(data, pos, 4).getInt();
                     notePosition(data, pos + HEADER, size - HEADER);
+                    segment.lastReceived = Math.max(segment.lastReceived, receivedMillis(data, pos + HEADER));
                     good.write(data, pos, size);
                     pos += size;
                     previous = seq;

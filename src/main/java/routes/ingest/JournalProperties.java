@@ -21,14 +21,19 @@ import java.time.Duration;
  *                      503, Kafka and the inbox wait, UDP datagrams are dropped and counted)
  * @param minFreeSpace  the inputs push back, too, when the journal's disk has less free space than this
  * @param segmentSize   the journal is written in files of about this size; a file is deleted once every record in
- *                      it is stored
+ *                      it is stored (and kept no longer, below)
+ * @param keepForCorrelation stored records are kept this long after they were received (while they take at most half
+ *                      of {@code max-size}), so that a start after a crash reads them again through detection and
+ *                      correlation (not into the store) and the correlation windows and entity risk open before it
+ *                      are open again: at least the longest correlation timespan and {@code siem.risk.window}
  */
 @ConfigurationProperties("siem.journal")
 public record JournalProperties(@DefaultValue("batch") Fsync fsync,
                                 @DefaultValue("1s") Duration fsyncInterval,
                                 @DefaultValue("2GB") DataSize maxSize,
                                 @DefaultValue("256MB") DataSize minFreeSpace,
-                                @DefaultValue("64MB") DataSize segmentSize) {
+                                @DefaultValue("64MB") DataSize segmentSize,
+                                @DefaultValue("15m") java.time.Duration keepForCorrelation) {
 
     /** When appended records are forced to disk. */
     public enum Fsync { ALWAYS, BATCH, INTERVAL }

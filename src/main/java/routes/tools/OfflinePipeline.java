@@ -108,7 +108,7 @@ public final class OfflinePipeline implements AutoCloseable {
         List<Finding> findings = all.stream().filter(Finding::signal).toList();
         List<AlertRecorder.Recorded> ruleAlerts = new ArrayList<>();
         for (Alert alert : alerts.fromFindings(findings)) {
-            ruleAlerts.add(recorder.record(alert));
+            changed(recorder.record(alert), ruleAlerts);
         }
         List<CorrelationEngine.Hit> hits = new ArrayList<>();
         List<AlertRecorder.Recorded> recorded = new ArrayList<>();
@@ -117,7 +117,8 @@ public final class OfflinePipeline implements AutoCloseable {
             for (CorrelationEngine.Hit hit : correlation.accept(finding)) {
                 hits.add(hit);
                 Alert alert = alerts.fromHit(hit);
-                recorded.add(alert == null ? null : recorder.record(alert));
+                AlertRecorder.Recorded stored = alert == null ? null : recorder.record(alert);
+                recorded.add(stored == null || !stored.changed() ? null : stored);
                 raised.addAll(risk.hit(hit));
             }
         }
@@ -144,9 +145,16 @@ public final class OfflinePipeline implements AutoCloseable {
     private List<AlertRecorder.Recorded> recordRisk(List<EntityRisk.Raised> raised) {
         List<AlertRecorder.Recorded> recorded = new ArrayList<>(raised.size());
         for (EntityRisk.Raised entity : raised) {
-            recorded.add(recorder.record(alerts.fromRisk(entity)));
+            changed(recorder.record(alerts.fromRisk(entity)), recorded);
         }
         return List.copyOf(recorded);
+    }
+
+    /** An alert recorded as the live routes hand it on: only when it changed. */
+    private static void changed(AlertRecorder.Recorded alert, List<AlertRecorder.Recorded> into) {
+        if (alert.changed()) {
+            into.add(alert);
+        }
     }
 
     /** Every alert of the run as the alert store holds it, most recently seen first. */

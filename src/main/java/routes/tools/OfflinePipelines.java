@@ -103,7 +103,7 @@ public final class OfflinePipelines {
         JdbcAlertStore store = new JdbcAlertStore(sql, new TransactionTemplate(new DataSourceTransactionManager(data)),
                 clock);
         AlertRecorder recorder = new AlertRecorder(store, new AlertFolding(settings.alerts().suppressionWindow(),
-                JdbcAlertStore.MAX_EVIDENCE), clock);
+                JdbcAlertStore.MAX_EVIDENCE), clock, null);
         CorrelationRun correlation = CorrelationRun.start(camel, engine, settings.correlation());
         return new OfflinePipeline(normalizer, enricher, sigma, scorer, anomalies, correlation,
                 new EntityRisk(settings.risk(), scorer, intel, settings.alerts().ruleMinLevel(), engine::generatesAlerts),

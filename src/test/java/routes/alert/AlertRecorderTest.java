@@ -8,6 +8,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 import routes.model.Alert;
+import routes.store.AlertOutbox;
 import routes.store.AlertStore;
 import routes.store.JdbcAlertStore;
 
@@ -33,6 +34,7 @@ class AlertRecorderTest {
     private static final Instant T0 = Instant.parse("2026-11-23T10:00:00Z");
 
     private JdbcAlertStore store;
+    private AlertOutbox outbox;
     private AlertRecorder recorder;
 
     @BeforeEach
@@ -43,7 +45,9 @@ class AlertRecorderTest {
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         store = new JdbcAlertStore(new JdbcTemplate(data), new TransactionTemplate(
                 new DataSourceTransactionManager(data)), clock);
-        recorder = new AlertRecorder(store, new AlertFolding(Duration.ofHours(1), JdbcAlertStore.MAX_EVIDENCE), clock);
+        outbox = new AlertOutbox(new JdbcTemplate(data), store, 100, List.of("kafka", "slack"));
+        recorder = new AlertRecorder(store, new AlertFolding(Duration.ofHours(1), JdbcAlertStore.MAX_EVIDENCE), clock,
+                outbox);
     }
 
     private static Alert alert(String rule, String source, String severity, int first, int last, String... events) {
@@ -64,6 +68,37 @@ class AlertRecorderTest {
         assertThat(stored.breakdown()).contains("posterior 0.930 (critical)");
         assertThat(stored.firstSeen()).isEqualTo(T0);
         assertThat(store.history(stored.id())).extracting(AlertStore.Change::action).containsExactly("opened");
+    }
+
+    @Test
+    void theSameEventsRaisingTheAlertAgainChangeNothingAndGoToNoOutput() {
+        Alert first = recorder.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2")).alert();
+
+        AlertRecorder.Recorded again = recorder.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2"));
+
+        assertThat(again.changed()).isFalse();
+        assertThat(again.alert().count()).isEqualTo(first.count());
+        assertThat(store.history(first.id())).extracting(AlertStore.Change::action).containsExactly("opened");
+        assertThat(outbox.pending("kafka")).hasSize(1);
+    }
+
+    @Test
+    void everyChangeIsInTheOutboxForEachOutputUntilThatOutputDeliveredIt() {
+        Alert first = recorder.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2")).alert();
+        recorder.record(alert("brute", "203.0.113.7", "critical", 120, 300, "e3"));
+
+        List<AlertOutbox.Delivery> kafka = outbox.pending("kafka");
+        assertThat(kafka).extracting(d -> d.alert().id()).containsExactly(first.id(), first.id());
+        assertThat(kafka).extracting(AlertOutbox.Delivery::notable).containsExactly(true, true);
+        assertThat(kafka.get(0).key()).startsWith(first.id() + ":");
+        outbox.delivered("kafka", kafka.get(0).id());
+
+        assertThat(outbox.pending("kafka")).hasSize(1);
+        assertThat(outbox.pending("slack")).as("each output has its own cursor").hasSize(2);
+        outbox.delivered("kafka", kafka.get(1).id());
+        outbox.delivered("slack", kafka.get(1).id());
+        assertThat(outbox.pending("kafka")).isEmpty();
+        assertThat(outbox.pending("slack")).isEmpty();
     }
 
     @Test

@@ -97,12 +97,18 @@ public final class IngestBenchmark {
 
     private void start(Path jar) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx2g",
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-Xmx2g",
                 "-XX:StartFlightRecording=filename=" + data.resolve("bench.jfr") + ",settings=profile",
                 "-jar", jar.toString(),
                 "--server.port=" + httpPort, "--siem.data-dir=" + data, "--siem.syslog.host=127.0.0.1",
                 "--siem.syslog.tcp-port=" + syslogPort, "--siem.syslog.udp-port=" + syslogPort,
-                "--siem.ingest.api-keys=" + apiKey, "--logging.level.root=WARN");
+                "--siem.ingest.api-keys=" + apiKey, "--logging.level.root=WARN"));
+        // settings of the appliance under test, such as -Dbench.args=--siem.journal.fsync=always
+        String extra = System.getProperty("bench.args", "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+            System.out.println("appliance settings: " + extra);
+        }
         appliance = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(data.resolve("appliance.log").toFile()).start();
         // the whole appliance, not one of its components (the health answer lists them all)

@@ -61,22 +61,32 @@ class JournalTest {
     }
 
     private void reopen() throws IOException {
+        reopen(settings(JournalProperties.Fsync.BATCH, "2GB", "1MB"));
+    }
+
+    private void reopen(JournalProperties settings) throws IOException {
         if (journal != null) {
             journal.close();
         }
         store.close();
         store = null;
-        open();
+        open(settings);
     }
 
     private static JournalProperties settings(JournalProperties.Fsync fsync, String maxSize, String segmentSize) {
+        return settings(fsync, maxSize, segmentSize, Duration.ZERO);
+    }
+
+    private static JournalProperties settings(JournalProperties.Fsync fsync, String maxSize, String segmentSize,
+                                              Duration keep) {
         return new JournalProperties(fsync, Duration.ofMillis(20), DataSize.parse(maxSize), DataSize.ofBytes(0),
-                DataSize.parse(segmentSize));
+                DataSize.parse(segmentSize), keep);
     }
 
     private static List<RawLog> lines(int from, int count) {
-        return IntStream.range(from, from + count).mapToObj(i -> new RawLog("line " + i, null,
-                Instant.parse("2026-12-03T10:00:00Z").plusMillis(i), "tcp", "10.0.0.1:514", false)).toList();
+        Instant now = Instant.now();
+        return IntStream.range(from, from + count).mapToObj(i -> new RawLog("line " + i, null, now.plusMillis(i),
+                "tcp", "10.0.0.1:514", false)).toList();
     }
 
     private List<String> readAll() throws Exception {
@@ -151,6 +161,32 @@ class JournalTest {
     }
 
     @Test
+    void storedRecordsKeptForCorrelationAreReadAgainAtAStartAsAWarmUpThatIsNotStoredAgain() throws Exception {
+        JournalProperties keeping = settings(JournalProperties.Fsync.BATCH, "2GB", "4KB", Duration.ofMinutes(15));
+        open(keeping);
+        journal.append(lines(0, 120));
+        storeAll();
+        assertThat(segments()).as("stored, but kept for a start's warm-up")
+                .anyMatch(p -> p.getFileName().toString().equals("segment-00000000000000000000.log"));
+
+        reopen(keeping);
+        journal.append(lines(120, 1));
+
+        List<Journal.Batch> batches = new ArrayList<>();
+        Journal.Batch batch;
+        while (!(batch = journal.read(100, 100)).records().isEmpty()) {
+            batches.add(batch);
+        }
+        assertThat(batches).filteredOn(Journal.Batch::warmup).flatExtracting(Journal.Batch::records)
+                .extracting(RawLog::text).hasSize(120).startsWith("line 0").endsWith("line 119");
+        assertThat(batches.getLast().warmup()).isFalse();
+        assertThat(batches.getLast().records()).extracting(RawLog::text).containsExactly("line 120");
+        assertThat(journal.drained()).as("a warm-up batch is nothing to settle").isFalse();
+        journal.settle(batches.getLast().first(), batches.getLast().last());
+        assertThat(journal.drained()).isTrue();
+    }
+
+    @Test
     void aDamagedCheckpointFallsBackOnThePositionTheStoreCommittedWith() throws Exception {
         open();
         journal.append(lines(0, 20));
@@ -174,7 +210,9 @@ class JournalTest {
 
         storeAll();
 
-        assertThat(segments()).as("only the segment being written is left").hasSize(1);
+        assertThat(segments()).as("the last segment goes too once all of it is stored").isEmpty();
+        journal.append(lines(400, 1));
+        assertThat(readAll()).containsExactly("line 400");
     }
 
     @Test
@@ -261,6 +299,64 @@ class JournalTest {
         appender.join(10_000);
         assertThat(appender.isAlive()).as("space came back: the append went through").isFalse();
         assertThat(meters.counter("caravan.journal.appended").count()).isEqualTo(10.0 * (batches + 1));
+    }
+
+    @Test
+    void aDiskWithLessThanTheMinimumFreeSpaceRefusesOffers() throws Exception {
+        open(new JournalProperties(JournalProperties.Fsync.BATCH, Duration.ofSeconds(1), DataSize.parse("2GB"),
+                DataSize.ofTerabytes(1024), DataSize.parse("1MB"), Duration.ZERO));
+
+        assertThatThrownBy(() -> journal.offer(lines(0, 1))).isInstanceOf(Journal.FullException.class)
+                .hasMessageContaining("siem.journal.min-free-space");
+    }
+
+    /** A real full disk: the journal on a 1 MB tmpfs (where this machine lets a test mount one). */
+    @Test
+    void aDiskThatFillsUpMakesAppendsWaitAndNothingHalfWrittenIsLeft() throws Exception {
+        Path small = Files.createDirectories(data.resolve("small"));
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        org.junit.jupiter.api.Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here");
+        try {
+            store = new LuceneEventStore(data.resolve("events"), Duration.ofMillis(50), Duration.ofMillis(50), 16);
+            JournalProperties settings = new JournalProperties(JournalProperties.Fsync.BATCH, Duration.ofSeconds(1),
+                    DataSize.parse("2GB"), DataSize.ofBytes(0), DataSize.parse("128KB"), Duration.ZERO);
+            journal = new Journal(small.resolve("journal"), settings, 100, store, meters);
+            int taken = 0;
+            while (true) {
+                try {
+                    journal.offer(lines(taken, 100));
+                    taken += 100;
+                } catch (Journal.FullException full) {
+                    break;
+                }
+            }
+            assertThat(taken).isPositive();
+            int before = taken;
+            Thread appender = Thread.ofPlatform().start(() -> {
+                try {
+                    journal.append(lines(before, 100));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Appliance.until(appender::getState, state -> state == Thread.State.TIMED_WAITING);
+
+            storeAll();
+            appender.join(10_000);
+            assertThat(appender.isAlive()).as("room came back: the append went through").isFalse();
+
+            journal.close();
+            journal = new Journal(small.resolve("journal"), settings, 100, store, meters);
+            // the waiting batch was stored by now or is read again here: whole either way, and nothing is damaged
+            assertThat(readAll().size()).isIn(0, 100);
+            assertThat(meters.counter("caravan.journal.damaged").count()).isZero();
+            assertThat(meters.counter("caravan.journal.appended").count()).isEqualTo(taken + 100.0);
+        } finally {
+            journal.close();
+            journal = null;
+            new ProcessBuilder("umount", small.toString()).start().waitFor();
+        }
     }
 
     @ParameterizedTest

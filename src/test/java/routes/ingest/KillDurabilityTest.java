@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import routes.Appliance;
 import routes.ApplianceProcess;
 import routes.KafkaBroker;
 import routes.UsesKafka;
@@ -55,6 +56,8 @@ class KillDurabilityTest {
     private static final int HTTP_BATCH = 200;
     private static final int KAFKA_PER_ROUND = 1500;
     private static final int INBOX_PER_ROUND = 2000;
+    /** The source of a brute force whose first four attempts come before the first kill, the last two after all. */
+    private static final String ATTACKER = "198.51.100.77";
     private static final Pattern LINE_ID = Pattern.compile("durability (http|tcp|kafka|inbox) (\\S+)");
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -81,6 +84,10 @@ class KillDurabilityTest {
                     }
                     producer.flush();
                     dropInInbox(data, r);
+                    if (round == 0) {
+                        assertThat(bruteForce(appliance, 0, 4).statusCode()).isEqualTo(202);
+                        appliance.api().eventsUntilTotal("source.ip:\"" + ATTACKER + "\"", 4);
+                    }
                     Thread.sleep(1000 + random.nextInt(3000));
                     appliance.kill();
                     sending.set(false);
@@ -94,6 +101,13 @@ class KillDurabilityTest {
             // the journal is read again at the start; Kafka resumes from the offsets the appliance committed
             appliance.api().eventsUntil("durability AND kafka AND input.type:kafka",
                     answer -> answer.get("total").asLong() >= expectedKafka, Duration.ofSeconds(120));
+            // the open correlation window (and the attacker's risk) of before the kills is open again: two more
+            // attempts make five within five minutes
+            assertThat(bruteForce(appliance, 4, 2).statusCode()).isEqualTo(202);
+            var alerts = Appliance.until(() -> Appliance.json(appliance.api().get("/api/v1/alerts?source="
+                    + ATTACKER).body()), page -> page.path("total").asLong() > 0, Duration.ofSeconds(30));
+            assertThat(alerts.path("total").asLong()).as(alerts.toString()).isEqualTo(1);
+            assertThat(alerts.toString()).contains("Brute Force");
             assertThat(appliance.terminate()).isIn(0, 143);
         }
         Map<String, Integer> stored = storedLines(data);
@@ -113,6 +127,16 @@ class KillDurabilityTest {
         assertThat(lost).as("acknowledged lines lost").isEmpty();
         assertThat(twice).as("lines stored more than once").isEmpty();
         assertThat(tcpStored).isPositive().isLessThanOrEqualTo(tcpWritten.get());
+    }
+
+    /** Failed root logins over sshd from the attacker, a second apart from 10:07:00 (the n-th at second n). */
+    private HttpResponse<String> bruteForce(ApplianceProcess appliance, int from, int count) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        for (int i = from; i < from + count; i++) {
+            lines.append(String.format("<38>Dec  3 10:07:%02d bastion sshd[%d]: Failed password for root from %s "
+                    + "port %d ssh2%n", i, 6000 + i, ATTACKER, 52000 + i));
+        }
+        return appliance.api().post("/api/ingest_log", "text/plain", "k", lines.toString());
     }
 
     private ApplianceProcess start(Path data) throws Exception {
