@@ -55,7 +55,7 @@ public final class Appliance {
 
     /**
      * Waits until the pipeline has carried everything it took in on: the journal read and every batch of it stored, no
-     * exchange in flight (but the journal reader's wait for more), every seda queue empty and every alert change
+     * exchange in flight (but the journal reader's and the alert outputs' waits for more), every seda queue empty and every alert change
      * delivered by the outputs, on three checks in a row (at most 30 seconds).
      */
     public static void awaitDrained(org.apache.camel.CamelContext camel) {
@@ -67,7 +67,9 @@ public final class Appliance {
                 .until(() -> {
                     var inflight = camel.getInflightRepository();
                     boolean quiet = (journal == null || journal.drained()) && (outbox == null || outbox.idle())
-                            && inflight.size() - inflight.size("journal-read") == 0 && camel.getEndpoints().stream()
+                            && inflight.size() - inflight.size("journal-read") - inflight.size("alert-kafka")
+                            - inflight.size("alert-slack") - inflight.size("alert-elasticsearch") == 0
+                            && camel.getEndpoints().stream()
                             .filter(org.apache.camel.component.seda.SedaEndpoint.class::isInstance)
                             .map(org.apache.camel.component.seda.SedaEndpoint.class::cast)
                             .allMatch(seda -> seda.getQueue().isEmpty());

@@ -35,7 +35,7 @@ public class AlertConfiguration {
 
     /** The changes of alerts for the outputs switched on (siem.kafka.enabled and the like, OutputSwitches). */
     @Bean
-    AlertOutbox alertOutbox(org.springframework.jdbc.core.JdbcTemplate sql, AlertStore store,
+    AlertOutbox alertOutbox(org.springframework.jdbc.core.JdbcTemplate sql, AlertStore store, AlertProperties alerts,
                             org.springframework.core.env.Environment env) {
         List<String> outputs = new java.util.ArrayList<>();
         for (String output : List.of("kafka", "slack", "elasticsearch")) {
@@ -43,7 +43,7 @@ public class AlertConfiguration {
                 outputs.add(output);
             }
         }
-        return new AlertOutbox(sql, store, 100, outputs);
+        return new AlertOutbox(sql, store, 100, alerts.outboxPollInterval(), outputs);
     }
 
     @Bean

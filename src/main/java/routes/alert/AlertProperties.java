@@ -15,7 +15,8 @@ import java.time.Duration;
  * @param ruleMinLevel      the lowest level at which a single rule's match raises an alert of its own (when no
  *                          correlation consumes the rule, or one says {@code generate: true}); lower matches are
  *                          signals and evidence only
- * @param outboxPollInterval how often each output (Slack, Kafka, Elasticsearch) looks for alert changes to deliver
+ * @param outboxPollInterval each output (Slack, Kafka, Elasticsearch) is woken by every alert change committed here,
+ *                           and looks for changes at least this often
  */
 @ConfigurationProperties("siem.alerts")
 public record AlertProperties(@DefaultValue("1h") Duration suppressionWindow,

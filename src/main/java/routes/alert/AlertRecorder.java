@@ -37,10 +37,11 @@ public final class AlertRecorder {
     private final AlertFolding folding;
     private final Clock clock;
     /**
-     * Alerts of one group are recorded one at a time: two threads raising alerts for the same source at once (the
-     * findings' and the risk flush's) would otherwise both find no open alert and open two.
+     * Alerts are recorded one at a time: two threads raising alerts for the same source at once (the findings' and the
+     * risk flush's) would otherwise both find no open alert and open two; and the outbox's entries must commit in the
+     * order of their ids, or an output's cursor could pass one that commits late.
      */
-    private final Object[] groupLocks = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
+    private final Object recording = new Object();
 
     private final AlertOutbox outbox;
 
@@ -54,7 +55,7 @@ public final class AlertRecorder {
 
     /** Opens the alert, or folds it into the open alert of the same attack; answers the stored alert. */
     public Recorded record(Alert alert) {
-        synchronized (groupLocks[Math.floorMod(alert.groupKey().hashCode(), groupLocks.length)]) {
+        synchronized (recording) {
             return recordAlone(alert);
         }
     }

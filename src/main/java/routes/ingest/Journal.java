@@ -323,6 +323,8 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
                     if (closed) {
                         throw new IOException("the journal is closed");
                     }
+                    // records released meanwhile and kept for a warm-up give way too
+                    deleteReleased(true);
                 }
                 if (closed) {
                     throw new IOException("the journal is closed");
@@ -585,6 +587,7 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
         long first = -1;
         long last = -1;
         while (records.size() < max && readSeq <= upTo && !closed) {
+          try {
             if (!positioned()) {
                 break;
             }
@@ -608,16 +611,34 @@ public final class Journal implements CommitTracker, SourcePositions, Closeable 
                 skipDamaged("fails its checksum", seq, HEADER + length);
                 continue;
             }
+            if (seq > upTo) {
+                // past the warm-up (a gap of damaged records below it): the rest is read as new
+                break;
+            }
+            RawLog record;
+            try {
+                record = decode(buffer.array(), at + HEADER, length, seq);
+            } catch (IOException | RuntimeException undecodable) {
+                skipDamaged("cannot be decoded (" + undecodable + ")", seq, HEADER + length);
+                continue;
+            }
             readOffset += HEADER + length;
             if (seq < readSeq) {
                 continue;
             }
-            records.add(decode(buffer.array(), at + HEADER, length, seq));
+            records.add(record);
             readSeq = seq + 1;
             last = seq;
             if (first < 0) {
                 first = seq;
             }
+          } catch (IOException failed) {
+            // the position stays at the record that failed: what was read before it is handed on, it is tried again
+            if (records.isEmpty()) {
+                throw failed;
+            }
+            break;
+          }
         }
         if (records.isEmpty()) {
             return new Batch(-1, -1, List.of(), false, false);

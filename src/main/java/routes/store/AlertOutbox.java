@@ -28,24 +28,30 @@ public final class AlertOutbox {
      */
     public record Delivery(long id, Alert alert, long version, boolean notable) {
 
-        /** The same for the same change of the same alert, however often it is delivered. */
+        /** The same for the same state of the same alert (the one sent), however often it is delivered. */
         public String key() {
-            return alert.id() + ":" + version;
+            return alert.id() + ":" + AlertOutbox.version(alert);
         }
     }
 
     private final JdbcTemplate sql;
     private final AlertStore alerts;
     private final int batch;
+    private final long waitMillis;
+    /** Changes committed so far (in this process): an output with nothing to deliver waits for it to move. */
+    private long committed;
 
     /**
+     * @param wait    how long an output with nothing to deliver waits for a change before it asks again (a change
+     *                committed meanwhile ends the wait at once)
      * @param outputs the outputs switched on: each starts at the end of the outbox the first time it runs (it does not
      *                deliver what was raised before it was configured)
      */
-    public AlertOutbox(JdbcTemplate sql, AlertStore alerts, int batch, List<String> outputs) {
+    public AlertOutbox(JdbcTemplate sql, AlertStore alerts, int batch, java.time.Duration wait, List<String> outputs) {
         this.sql = sql;
         this.alerts = alerts;
         this.batch = batch;
+        this.waitMillis = Math.max(1, wait.toMillis());
         // an output switched off no longer holds the outbox back
         List<String> known = sql.queryForList("SELECT output FROM alert_outbox_cursor", String.class);
         for (String output : known) {
@@ -62,10 +68,29 @@ public final class AlertOutbox {
         }
     }
 
-    /** Writes a change of an alert; call it inside the transaction that stores the change. */
+    /**
+     * Writes a change of an alert; call it inside the transaction that stores the change. The outputs waiting for
+     * changes hear of it once that transaction commits.
+     */
     public void enqueue(Alert alert, boolean notable, Instant at) {
         sql.update("INSERT INTO alert_outbox (alert_id, version, notable, created_at) VALUES (?, ?, ?, ?)",
                 alert.id(), version(alert), notable, Timestamp.from(at));
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            changed();
+                        }
+                    });
+        } else {
+            changed();
+        }
+    }
+
+    private synchronized void changed() {
+        committed++;
+        notifyAll();
     }
 
     /** The version of an alert's state: its last update's time, as Elasticsearch's external version takes it. */
@@ -73,8 +98,30 @@ public final class AlertOutbox {
         return alert.updatedAt() == null ? 0 : alert.updatedAt().toEpochMilli();
     }
 
-    /** The changes an output has not delivered yet, oldest first (at most one batch). */
-    public List<Delivery> pending(String output) {
+    /**
+     * The changes an output has not delivered yet, oldest first (at most one batch); with none, waits for a change to
+     * be committed (the configured wait at most) and looks again.
+     */
+    public List<Delivery> pending(String output) throws InterruptedException {
+        long seen;
+        synchronized (this) {
+            seen = committed;
+        }
+        List<Delivery> out = read(output);
+        if (!out.isEmpty()) {
+            return out;
+        }
+        synchronized (this) {
+            long deadline = System.currentTimeMillis() + waitMillis;
+            long left;
+            while (committed == seen && (left = deadline - System.currentTimeMillis()) > 0) {
+                wait(left);
+            }
+        }
+        return read(output);
+    }
+
+    private List<Delivery> read(String output) {
         Long cursor = sql.queryForObject("SELECT delivered FROM alert_outbox_cursor WHERE output = ?", Long.class,
                 output);
         record Row(long id, String alertId, long version, boolean notable) {

@@ -121,6 +121,8 @@ public final class LuceneEventStore implements EventStore, Closeable {
     private volatile Writing open;
     private volatile boolean closing;
     private volatile CommitTracker tracker;
+    /** Set when a writer closed itself with events the journal counts as written: commits no longer release. */
+    private volatile boolean journalDetached;
     /** The journal position of the last commit (guarded by the commit's lock). */
     private long committedPosition = -1;
     private long lastReopenAttempt;
@@ -224,6 +226,13 @@ public final class LuceneEventStore implements EventStore, Closeable {
         try {
             open = openWriter();
             reopenFailure = null;
+            if (tracker != null) {
+                // what the closed writer held uncommitted is gone, though the journal counts it as written: no
+                // commit may release it now; the next start reads the journal again from the last commit
+                journalDetached = true;
+                LOG.error("Events written since the last commit were lost with the closed writer; the journal keeps "
+                        + "everything from there and releases nothing more: restart the appliance to store it again");
+            }
             LOG.warn("The event index writer had closed ({}); it is open again", closed.writer().getTragicException()
                     == null ? "closed" : closed.writer().getTragicException().toString());
             closed.reopener().close();
@@ -437,7 +446,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
                 unavailable();
                 return;
             }
-            CommitTracker journal = tracker;
+            CommitTracker journal = journalDetached ? null : tracker;
             long position = journal == null ? -1 : journal.settled();
             if (position > committedPosition) {
                 writer.setLiveCommitData(Map.of(JOURNAL_ID, journal.journalId(), JOURNAL_POSITION,

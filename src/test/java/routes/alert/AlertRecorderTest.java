@@ -45,7 +45,8 @@ class AlertRecorderTest {
         Clock clock = Clock.fixed(T0, ZoneOffset.UTC);
         store = new JdbcAlertStore(new JdbcTemplate(data), new TransactionTemplate(
                 new DataSourceTransactionManager(data)), clock);
-        outbox = new AlertOutbox(new JdbcTemplate(data), store, 100, List.of("kafka", "slack"));
+        outbox = new AlertOutbox(new JdbcTemplate(data), store, 100, Duration.ofMillis(10),
+                List.of("kafka", "slack"));
         recorder = new AlertRecorder(store, new AlertFolding(Duration.ofHours(1), JdbcAlertStore.MAX_EVIDENCE), clock,
                 outbox);
     }
@@ -71,7 +72,7 @@ class AlertRecorderTest {
     }
 
     @Test
-    void theSameEventsRaisingTheAlertAgainChangeNothingAndGoToNoOutput() {
+    void theSameEventsRaisingTheAlertAgainChangeNothingAndGoToNoOutput() throws Exception {
         Alert first = recorder.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2")).alert();
 
         AlertRecorder.Recorded again = recorder.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2"));
@@ -83,7 +84,7 @@ class AlertRecorderTest {
     }
 
     @Test
-    void everyChangeIsInTheOutboxForEachOutputUntilThatOutputDeliveredIt() {
+    void everyChangeIsInTheOutboxForEachOutputUntilThatOutputDeliveredIt() throws Exception {
         Alert first = recorder.record(alert("brute", "203.0.113.7", "warning", 0, 60, "e1", "e2")).alert();
         recorder.record(alert("brute", "203.0.113.7", "critical", 120, 300, "e3"));
 
