@@ -88,7 +88,10 @@ class KillDurabilityTest {
                         assertThat(bruteForce(appliance, 0, 4).statusCode()).isEqualTo(202);
                         appliance.api().eventsUntilTotal("source.ip:\"" + ATTACKER + "\"", 4);
                     }
-                    Thread.sleep(1000 + random.nextInt(3000));
+                    // a random point of the traffic, not of the clock: after some more HTTP batches were answered,
+                    // however fast this machine takes them
+                    int answered = httpAcked.size() + 5 + random.nextInt(30);
+                    Appliance.until(httpAcked::size, acked -> acked >= answered, Duration.ofSeconds(30));
                     appliance.kill();
                     sending.set(false);
                     httpSender.join();
