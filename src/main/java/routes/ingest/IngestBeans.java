@@ -41,7 +41,7 @@ public class IngestBeans {
 
     @Bean
     HttpIngest httpIngest(IngestApiKeys keys, IngestProperties ingest, IngestRecords records, IngestLimits limits,
-                          SyslogProperties syslog, EventStore eventStore, DeadLetters deadLetters) {
+                          EventStore eventStore, DeadLetters deadLetters) {
         return new HttpIngest(keys, ingest.maxBodySize().toBytes(), records, limits.httpConcurrentRequests(),
                 eventStore, deadLetters);
     }

@@ -26,7 +26,7 @@ public final class AlertOutbox {
      * One change of an alert to deliver: the alert as stored now (a later change of it is delivered too, after this
      * one), whether people should hear of it (opened or more severe), and its idempotency key.
      */
-    public record Delivery(long id, Alert alert, long version, boolean notable) {
+    public record Delivery(long id, Alert alert, boolean notable) {
 
         /** The same for the same state of the same alert (the one sent), however often it is delivered. */
         public String key() {
@@ -73,8 +73,8 @@ public final class AlertOutbox {
      * changes hear of it once that transaction commits.
      */
     public void enqueue(Alert alert, boolean notable, Instant at) {
-        sql.update("INSERT INTO alert_outbox (alert_id, version, notable, created_at) VALUES (?, ?, ?, ?)",
-                alert.id(), version(alert), notable, Timestamp.from(at));
+        sql.update("INSERT INTO alert_outbox (alert_id, notable, created_at) VALUES (?, ?, ?)", alert.id(), notable,
+                Timestamp.from(at));
         if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
             org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
                     new org.springframework.transaction.support.TransactionSynchronization() {
@@ -124,17 +124,16 @@ public final class AlertOutbox {
     private List<Delivery> read(String output) {
         Long cursor = sql.queryForObject("SELECT delivered FROM alert_outbox_cursor WHERE output = ?", Long.class,
                 output);
-        record Row(long id, String alertId, long version, boolean notable) {
+        record Row(long id, String alertId, boolean notable) {
         }
-        List<Row> rows = sql.query("SELECT id, alert_id, version, notable FROM alert_outbox WHERE id > ? ORDER BY id "
+        List<Row> rows = sql.query("SELECT id, alert_id, notable FROM alert_outbox WHERE id > ? ORDER BY id "
                         + "FETCH FIRST " + batch + " ROWS ONLY",
-                (rs, n) -> new Row(rs.getLong("id"), rs.getString("alert_id"), rs.getLong("version"),
-                        rs.getBoolean("notable")), cursor == null ? 0 : cursor);
+                (rs, n) -> new Row(rs.getLong("id"), rs.getString("alert_id"), rs.getBoolean("notable")),
+                cursor == null ? 0 : cursor);
         List<Delivery> out = new ArrayList<>(rows.size());
         for (Row row : rows) {
             // an alert deleted since (retention) has nothing left to deliver
-            alerts.get(row.alertId()).ifPresent(alert -> out.add(new Delivery(row.id(), alert, row.version(),
-                    row.notable())));
+            alerts.get(row.alertId()).ifPresent(alert -> out.add(new Delivery(row.id(), alert, row.notable())));
         }
         if (out.isEmpty()) {
             purge();

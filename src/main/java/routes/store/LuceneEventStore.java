@@ -305,7 +305,7 @@ public final class LuceneEventStore implements EventStore, Closeable {
         try {
             if (replace) {
                 for (int i = 0; i < docs.size(); i++) {
-                    writer.updateDocument(new Term(ID, accepted.get(i).id()), docs.get(i));
+                    add(writer, accepted.get(i), docs.get(i), true);
                 }
             } else {
                 writer.addDocuments(docs);
@@ -322,16 +322,21 @@ public final class LuceneEventStore implements EventStore, Closeable {
         }
     }
 
+    /** Adds one event's document; with {@code replace}, in place of a stored event of the same id. */
+    private static void add(IndexWriter writer, Event event, Document doc, boolean replace) throws IOException {
+        if (replace) {
+            writer.updateDocument(new Term(ID, event.id()), doc);
+        } else {
+            writer.addDocument(doc);
+        }
+    }
+
     /** A batch with one bad document: add the good ones, report the bad ones. */
     private void indexOneByOne(IndexWriter writer, List<Event> events, List<Document> docs,
                                List<EventsRejectedException.Rejected> rejected, boolean replace) {
         for (int i = 0; i < docs.size(); i++) {
             try {
-                if (replace) {
-                    writer.updateDocument(new Term(ID, events.get(i).id()), docs.get(i));
-                } else {
-                    writer.addDocument(docs.get(i));
-                }
+                add(writer, events.get(i), docs.get(i), replace);
             } catch (IOException e) {
                 throw new UncheckedIOException("event index write failed", e);
             } catch (IllegalArgumentException e) {
